@@ -1,0 +1,31 @@
+// The platform adapters npm start can run next to the terminal. Each starts only when its configuration is present.
+import type { Config } from '../src/config.ts';
+import type { Engine } from '../src/engine.ts';
+import type { Store } from '../src/store.ts';
+
+/** What every platform adapter gets from the entry point. */
+export interface AdapterContext {
+  engine: Engine;
+  store: Store;
+  config: Config;
+  /** Structured log lines (info/warn/error) for the operator. */
+  log: { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void; error(msg: string, extra?: object): void };
+}
+
+export interface RunningAdapter {
+  name: string;
+  /** Stop taking new work, finish what is in flight, close connections. */
+  stop(): Promise<void>;
+  /** For /healthz: is it connected to its platform? */
+  connected(): boolean;
+}
+
+export interface PlatformAdapter {
+  name: string;
+  /** Is this platform's configuration present (complete or not)? */
+  configured(config: Config): boolean;
+  /** Starts it; rejects with a clear message (naming the variable) when its configuration is missing or wrong. */
+  start(ctx: AdapterContext): Promise<RunningAdapter>;
+}
+
+export const platformAdapters: PlatformAdapter[] = [];

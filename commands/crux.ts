@@ -1,0 +1,32 @@
+// /crux <topic>: the best passages, the positions taken, and the exchanges where they meet.
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/engine.ts';
+import { isUserError } from '../src/errors.ts';
+import { defineCommand } from './types.ts';
+
+export const MAX_TOPIC_LENGTH = 500;
+
+export default defineCommand({
+  name: 'crux',
+  description: 'Find the crux of a topic: verbatim passages, positions and exchanges',
+  kind: 'chat',
+  options: [
+    { name: 'topic', description: 'What to look up, e.g. hyperstition', type: 'string', required: true, autocomplete: true, maxLength: MAX_TOPIC_LENGTH },
+    { name: 'limit', description: `How many passages to show (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT})`, type: 'integer', min: 1, max: MAX_LIMIT },
+    { name: 'source', description: 'Only passages from sources whose title contains this', type: 'string', autocomplete: true },
+    { name: 'public', description: 'Show the answer to everyone in the channel', type: 'boolean' },
+  ],
+  examples: ['crux hyperstition', 'crux agency by default', 'crux sycophancy limit:3'],
+  run(ctx, args) {
+    const topic = typeof args.topic === 'string' ? args.topic : '';
+    try {
+      const answer = ctx.engine.ask(topic, {
+        limit: typeof args.limit === 'number' ? args.limit : undefined,
+        sources: typeof args.source === 'string' && args.source.trim() ? [args.source] : undefined,
+      });
+      return { kind: 'answer', answer, visibility: args.public === true ? 'public' : undefined };
+    } catch (e) {
+      if (isUserError(e)) return { kind: 'error', code: e.code, message: e.message };
+      throw e;
+    }
+  },
+});

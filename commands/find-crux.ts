@@ -1,0 +1,22 @@
+// "Find the crux" on a message: the message's own text is the query.
+import { isUserError } from '../src/errors.ts';
+import { defineCommand } from './types.ts';
+
+export default defineCommand({
+  name: 'find-crux',
+  label: 'Find the crux',
+  description: 'Find the passages and positions that bear on this message',
+  kind: 'message',
+  options: [{ name: 'text', description: 'The message text', type: 'string', required: true }],
+  examples: ['(on any message) Apps > Find the crux'],
+  run(ctx, args) {
+    const text = typeof args.text === 'string' ? args.text : '';
+    if (!text.trim()) return { kind: 'error', code: 'EMPTY_QUERY', message: 'That message has no text to look up.' };
+    try {
+      return { kind: 'answer', answer: ctx.engine.ask(text) };
+    } catch (e) {
+      if (isUserError(e)) return { kind: 'error', code: e.code, message: e.message };
+      throw e;
+    }
+  },
+});

@@ -1,0 +1,45 @@
+// A command is data (name, description, options) plus a handler; adapters turn the data into registrations.
+import type { Engine } from '../src/engine.ts';
+import type { Reply } from '../src/reply.ts';
+
+export type OptionType = 'string' | 'integer' | 'boolean';
+
+export interface CommandOption {
+  name: string;
+  description: string;
+  type: OptionType;
+  required?: boolean;
+  /** Suggest values while the user types (Discord autocomplete). */
+  autocomplete?: boolean;
+  min?: number;
+  max?: number;
+  maxLength?: number;
+}
+
+export type ArgValue = string | number | boolean | undefined;
+export type Args = Record<string, ArgValue>;
+
+/** Who is asking and where: adapters fill what their platform knows. */
+export interface CommandContext {
+  engine: Engine;
+  platform: 'terminal' | 'discord' | 'slack';
+  userId?: string;
+  /** Server (Discord guild) or workspace (Slack team) id, for per-community settings. */
+  communityId?: string;
+}
+
+export interface Command {
+  name: string;
+  description: string;
+  /** 'chat' is a slash command; 'message' acts on a message (Discord context menu, Slack message shortcut). */
+  kind: 'chat' | 'message';
+  /** For message commands: the label users see ("Find the crux"). */
+  label?: string;
+  options: CommandOption[];
+  examples: string[];
+  run(ctx: CommandContext, args: Args): Reply | Promise<Reply>;
+}
+
+export function defineCommand(c: Command): Command {
+  return c;
+}

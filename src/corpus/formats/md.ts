@@ -1,0 +1,50 @@
+// Markdown with optional YAML front matter (title, author, url, date); paragraphs are blank-line blocks.
+import { basename, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { FormatReader } from '../types.ts';
+import { blocks } from '../paragraphs.ts';
+
+const FRONT = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
+
+export const mdReader: FormatReader = {
+  name: 'md',
+  extensions: ['md', 'markdown'],
+  read(file, problem) {
+    let meta: Record<string, unknown> = {};
+    let body = file.text;
+    let offset = 0;
+    const m = FRONT.exec(file.text);
+    if (m) {
+      try {
+        const parsed = parseYaml(m[1]);
+        if (parsed && typeof parsed === 'object') meta = parsed as Record<string, unknown>;
+      } catch (e) {
+        problem({ line: 1, message: `front matter is not valid YAML (${(e as Error).message.split('\n')[0]}); read without it` });
+      }
+      body = file.text.slice(m[0].length);
+      offset = m[0].split('\n').length - 1;
+    }
+    const str = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+    const id = basename(file.rel, extname(file.rel));
+    const source = {
+      id,
+      title: str(meta.title) ?? file.meta?.title ?? id,
+      author: str(meta.author) ?? file.meta?.author ?? null,
+      url: str(meta.url) ?? file.meta?.url ?? null,
+      date: str(meta.date) ?? file.meta?.date ?? null,
+    };
+    const lines = body.split(/\r?\n/);
+    let inFence = false;
+    // Code fences are not prose: blank them so they never become passages, keeping line numbers.
+    const prose = lines.map((l) => {
+      if (/^\s*(```|~~~)/.test(l)) {
+        inFence = !inFence;
+        return '';
+      }
+      return inFence ? '' : l;
+    });
+    return blocks(prose, 1 + offset)
+      .filter((p) => !/^#{1,6}\s/.test(p.text) || p.text.includes('\n'))
+      .map((p) => ({ text: p.text, line: p.line, source }));
+  },
+};

@@ -1,0 +1,244 @@
+// The core: loads a corpus (from its saved index when fresh), and answers queries with passages, positions, exchanges.
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Answer, AskOptions, Passage, PassageHit, SourceInfo } from './types.ts';
+import type { Problem } from './corpus/types.ts';
+import { listCorpusFiles, loadCorpus } from './corpus/load.ts';
+import { Bm25Index } from './search/bm25.ts';
+import { parseQuery, Vocabulary } from './search/query.ts';
+import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError, type Snapshot } from './search/snapshot.ts';
+import { excerpt } from './excerpt.ts';
+import { cleanQuery, fold } from './text.ts';
+import { UserError } from './errors.ts';
+import { findExchanges, findPositions, type CorpusView, type Relevant } from './positions/index.ts';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_CORPUS = join(REPO_ROOT, 'data', 'corpus');
+export const DEFAULT_CACHE = join(REPO_ROOT, 'data', '.cache');
+
+export const DEFAULT_LIMIT = 5;
+export const MAX_LIMIT = 50;
+/** Queries longer than this many distinct words keep only their most telling ones. */
+const MAX_QUERY_TERMS = 32;
+/** How many passages the positions step considers. */
+const RELEVANT_POOL = 60;
+
+export interface OpenOptions {
+  corpus?: string | string[];
+  cacheDir?: string;
+  format?: string;
+  /** Ignore any saved index and build afresh. */
+  rebuild?: boolean;
+  /** One-line notices for the person running Crux ("index rebuilt: corpus changed"). */
+  onNotice?: (msg: string) => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface EngineStats {
+  passages: number;
+  unique: number;
+  files: number;
+  builtAt: string;
+  indexPath: string;
+  indexBytes: number | null;
+}
+
+export interface Engine {
+  ask(query: string, opts?: AskOptions): Answer;
+  passage(id: string): Passage | undefined;
+  /** Distinct sources (by title), for source filters and suggestions. */
+  sources(): SourceInfo[];
+  problems: Problem[];
+  stats: EngineStats;
+  view: CorpusView;
+}
+
+/** Where the saved index of a corpus lives: one file per corpus location and format option. */
+export function indexPathFor(corpus: string[], cacheDir: string, format?: string): string {
+  const key = createHash('sha256').update(JSON.stringify([corpus.map((c) => resolve(c)), format ?? null])).digest('hex');
+  return join(cacheDir, `index-${key.slice(0, 16)}.bin`);
+}
+
+/** Identifies the corpus as it is on disk now: file paths, sizes and modification times. */
+export function corpusFingerprint(corpus: string[], format?: string): string {
+  const files = listCorpusFiles(corpus, []).map((f) => {
+    const st = statSync(f);
+    return [f, st.size, Math.floor(st.mtimeMs)];
+  });
+  return createHash('sha256').update(JSON.stringify([FORMAT_VERSION, format ?? null, files])).digest('hex');
+}
+
+/** Builds the snapshot of a corpus from its files. Throws UserError when nothing at all could be loaded. */
+export function buildSnapshot(corpus: string[], opts: Pick<OpenOptions, 'format' | 'onProgress'> = {}): Snapshot {
+  const fingerprint = corpusFingerprint(corpus, opts.format);
+  const loaded = loadCorpus(corpus, { format: opts.format });
+  const docPassage: number[] = [];
+  loaded.passages.forEach((p, i) => {
+    if (!p.dupOf) docPassage.push(i);
+  });
+  if (docPassage.length === 0) {
+    const why = loaded.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('; ');
+    throw new UserError('NO_CORPUS', `No passages could be loaded from ${corpus.join(', ')}${why ? ` (${why})` : ''}`);
+  }
+  const texts = docPassage.map((i) => loaded.passages[i].text);
+  const index = Bm25Index.build(texts, (done) => opts.onProgress?.(done, texts.length));
+  opts.onProgress?.(texts.length, texts.length);
+  return {
+    fingerprint,
+    builtAt: new Date().toISOString(),
+    passages: loaded.passages,
+    docPassage: Uint32Array.from(docPassage),
+    index,
+    problems: loaded.problems,
+  };
+}
+
+/** Opens a corpus: loads its saved index when it matches the files, else rebuilds and saves it (with a notice). */
+export function openEngine(opts: OpenOptions = {}): Engine {
+  const corpus = Array.isArray(opts.corpus) ? opts.corpus : [opts.corpus ?? process.env.CRUX_CORPUS ?? DEFAULT_CORPUS];
+  const cacheDir = opts.cacheDir ?? process.env.CRUX_CACHE_DIR ?? DEFAULT_CACHE;
+  const path = indexPathFor(corpus, cacheDir, opts.format);
+  let snap: Snapshot | null = null;
+  if (!opts.rebuild) {
+    try {
+      snap = loadSnapshot(path, corpusFingerprint(corpus, opts.format));
+    } catch (e) {
+      if (!(e instanceof SnapshotError)) throw e;
+      if (e.reason !== 'missing') opts.onNotice?.(`Rebuilding the index: ${e.message}.`);
+    }
+  }
+  let bytes: number | null = null;
+  if (!snap) {
+    snap = buildSnapshot(corpus, opts);
+    try {
+      bytes = saveSnapshot(path, snap);
+    } catch (e) {
+      opts.onNotice?.(`Could not save the index to ${path} (${(e as Error).message}); it will be rebuilt next time.`);
+    }
+  } else {
+    try {
+      bytes = statSync(path).size;
+    } catch {
+      bytes = null;
+    }
+  }
+  return createEngine(snap, { indexPath: path, indexBytes: bytes });
+}
+
+/** An engine over a loaded snapshot. */
+export function createEngine(snap: Snapshot, where: { indexPath: string; indexBytes: number | null }): Engine {
+  const { passages, docPassage, index } = snap;
+  const vocab = new Vocabulary(index);
+  const byId = new Map(passages.map((p) => [p.id, p]));
+  const folded = new Map<number, string>();
+  const foldedOf = (doc: number) => {
+    let f = folded.get(doc);
+    if (f === undefined) {
+      f = fold(passages[docPassage[doc]].text);
+      if (folded.size > 10_000) folded.clear();
+      folded.set(doc, f);
+    }
+    return f;
+  };
+  const show = (p: Passage, words: string[], score: number): PassageHit => {
+    const ex = excerpt(p.text, words);
+    return { id: p.id, text: ex.text, source: p.source, score: Math.round(score * 1000) / 1000, highlights: ex.highlights };
+  };
+  const view: CorpusView = {
+    passages,
+    byId: (id) => byId.get(id),
+    idf: (term) => index.idf(term),
+    show,
+  };
+  const sourceList = (() => {
+    const seen = new Map<string, SourceInfo>();
+    for (const p of passages) if (!seen.has(p.source.title)) seen.set(p.source.title, p.source);
+    return [...seen.values()];
+  })();
+
+  function allowFor(filters: string[] | undefined): ((doc: number) => boolean) | undefined {
+    if (!filters?.length) return undefined;
+    const wanted = filters.map((f) => fold(f));
+    const ok = new Set(
+      sourceList.filter((s) => wanted.some((w) => fold(s.title).includes(w) || fold(s.id).includes(w))).map((s) => s.title),
+    );
+    if (ok.size === 0) throw new UserError('UNKNOWN_SOURCE', `No source matches ${filters.map((f) => `"${f}"`).join(', ')}.`);
+    return (doc) => ok.has(passages[docPassage[doc]].source.title);
+  }
+
+  function ask(query: string, opts: AskOptions = {}): Answer {
+    const t0 = performance.now();
+    const limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(opts.limit ?? DEFAULT_LIMIT)));
+    const q = cleanQuery(query);
+    if (!q) throw new UserError('EMPTY_QUERY', 'Type a topic to look up, for example: hyperstition');
+    const notices: string[] = [];
+    const parsed = parseQuery(q, index, vocab);
+    let terms = parsed.terms;
+    if (terms.length > MAX_QUERY_TERMS) {
+      terms = [...terms].sort((a, b) => index.idf(b.term) - index.idf(a.term)).slice(0, MAX_QUERY_TERMS);
+      notices.push(`Long query: searched for its ${MAX_QUERY_TERMS} most distinctive words.`);
+    }
+    const allow = allowFor(opts.sources);
+    const pool = Math.max(RELEVANT_POOL, limit * 4);
+    const found = terms.length ? index.search(terms, pool * 3, allow) : [];
+    const qWeight = terms.reduce((s, t) => s + index.idf(t.term) * t.weight, 0) || 1;
+    const ranked = found
+      .map((f) => ({ ...f, score: f.score * coverage(f.doc, terms, qWeight) }))
+      .sort((a, b) => b.score - a.score || a.doc - b.doc);
+    const kept: typeof ranked = [];
+    for (const r of ranked) {
+      const f = foldedOf(r.doc);
+      if (kept.some((k) => foldedOf(k.doc).includes(f))) continue;
+      kept.push(r);
+      if (kept.length >= pool) break;
+    }
+    const relevant: Relevant[] = kept.map((r) => {
+      const p = passages[docPassage[r.doc]];
+      return { passage: p, score: r.score, hit: show(p, parsed.words, r.score) };
+    });
+    if (!relevant.length) {
+      const what = parsed.unknown.length ? parsed.unknown.map((w) => `"${w}"`).join(', ') : `"${q}"`;
+      notices.push(`Nothing in the corpus mentions ${what}.`);
+    }
+    const input = { query: q, words: parsed.words, relevant, corpus: view };
+    const { positions, notices: pn } = relevant.length ? findPositions(input) : { positions: [], notices: [] };
+    const exchanges = relevant.length ? findExchanges(input, positions) : [];
+    return {
+      query,
+      didYouMean: parsed.didYouMean,
+      passages: relevant.slice(0, limit).map((r) => r.hit),
+      positions,
+      exchanges,
+      notices: [...notices, ...pn],
+      tookMs: Math.round((performance.now() - t0) * 100) / 100,
+    };
+  }
+
+  /** Share of the query's weight a passage covers: passages that match every term beat ones that repeat one. */
+  function coverage(doc: number, terms: Array<{ term: string; weight: number }>, qWeight: number): number {
+    if (terms.length < 2) return 1;
+    const f = foldedOf(doc);
+    let got = 0;
+    for (const t of terms) if (f.includes(t.term)) got += index.idf(t.term) * t.weight;
+    return 0.4 + 0.6 * (got / qWeight);
+  }
+
+  return {
+    ask,
+    passage: (id) => byId.get(id),
+    sources: () => sourceList,
+    problems: snap.problems,
+    stats: {
+      passages: passages.length,
+      unique: docPassage.length,
+      files: new Set(passages.map((p) => p.file)).size,
+      builtAt: snap.builtAt,
+      indexPath: where.indexPath,
+      indexBytes: where.indexBytes,
+    },
+    view,
+  };
+}
+

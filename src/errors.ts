@@ -1,0 +1,17 @@
+// Errors a user caused (bad query, bad option, bad corpus path): shown as friendly replies, never as stack traces.
+
+export type UserErrorCode = 'EMPTY_QUERY' | 'BAD_OPTION' | 'NO_CORPUS' | 'UNKNOWN_SOURCE' | 'RATE_LIMITED' | 'EXPIRED' | 'FORBIDDEN';
+
+export class UserError extends Error {
+  constructor(
+    readonly code: UserErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export function isUserError(e: unknown): e is UserError {
+  return e instanceof UserError;
+}

@@ -1,0 +1,67 @@
+// Verbatim excerpts: the sentences of a passage that carry the match, with … marking any cut.
+import { sentences, termOf, tokenize } from './text.ts';
+
+export interface Excerpt {
+  text: string;
+  highlights: Array<[number, number]>;
+}
+
+/** Passages up to this length are shown whole. */
+export const EXCERPT_CHARS = 400;
+
+/** Which words of a text match the query: the same folded word, or the same stem. */
+function matches(text: string, words: Set<string>, terms: Set<string>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const t of tokenize(text)) if (words.has(t.word) || terms.has(termOf(t.word))) out.push([t.start, t.end]);
+  return out;
+}
+
+/**
+ * Picks the run of whole sentences (at most `max` characters) that holds the most distinct matched words.
+ * A single sentence that is still too long is cut at word boundaries around its first match.
+ */
+export function excerpt(text: string, queryWords: string[], max = EXCERPT_CHARS): Excerpt {
+  const words = new Set(queryWords);
+  const terms = new Set(queryWords.map(termOf));
+  const hits = matches(text, words, terms);
+  if (text.length <= max) return { text, highlights: hits };
+  const sents = sentences(text);
+  const gain = (s: number, e: number) => {
+    const seen = new Set<string>();
+    for (const [a, b] of hits) if (a >= s && b <= e) seen.add(termOf(text.slice(a, b).toLowerCase()));
+    return seen.size;
+  };
+  let best: [number, number] = sents[0] ?? [0, text.length];
+  let bestGain = -1;
+  for (let i = 0; i < sents.length; i++) {
+    for (let j = i; j < sents.length; j++) {
+      const s = sents[i][0];
+      const e = sents[j][1];
+      if (e - s > max && j > i) break;
+      const g = gain(s, e) * 1000 - (e - s) / 1000 - i / 1e6;
+      if (g > bestGain) {
+        bestGain = g;
+        best = [s, e];
+      }
+    }
+  }
+  let [s, e] = best;
+  if (e - s > max) [s, e] = cutAround(text, s, e, hits.find(([a]) => a >= s)?.[0] ?? s, max);
+  const pre = s > 0 ? '… ' : '';
+  const post = e < text.trimEnd().length ? ' …' : '';
+  const shown = text.slice(s, e);
+  const highlights = hits.filter(([a, b]) => a >= s && b <= e).map(([a, b]): [number, number] => [a - s + pre.length, b - s + pre.length]);
+  return { text: pre + shown + post, highlights };
+}
+
+/** A window of about `max` characters inside [s, e) around `at`, ending and starting on word boundaries. */
+function cutAround(text: string, s: number, e: number, at: number, max: number): [number, number] {
+  let from = Math.max(s, at - Math.floor(max / 3));
+  let to = Math.min(e, from + max);
+  from = Math.max(s, to - max);
+  if (from > s) while (from < to && /\S/.test(text[from - 1])) from++;
+  if (to < e) while (to > from && /\S/.test(text[to])) to--;
+  while (from < to && /\s/.test(text[from])) from++;
+  while (to > from && /\s/.test(text[to - 1])) to--;
+  return [from, to];
+}

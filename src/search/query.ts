@@ -1,0 +1,99 @@
+// Turns a typed query into weighted index terms, fixing typos against the corpus vocabulary.
+import SearchableMap from 'minisearch/SearchableMap';
+import { isStopWord, termOf, tokenize } from '../text.ts';
+import type { Bm25Index } from './bm25.ts';
+
+export interface QueryTerm {
+  term: string;
+  weight: number;
+}
+
+export interface ParsedQuery {
+  terms: QueryTerm[];
+  /** Folded query words as typed (stop words included), for highlighting. */
+  words: string[];
+  /** The query with corrected words, when a correction was made. */
+  didYouMean: string | null;
+  /** Words that neither match the corpus nor have a likely correction. */
+  unknown: string[];
+}
+
+/** A rare word the corpus does use is only replaced by a neighbour this many times as frequent. */
+const MUCH_MORE_FREQUENT = 20;
+
+/** Radix tree over the corpus vocabulary; built on first use because most queries need no correction. */
+export class Vocabulary {
+  private map: SearchableMap<number> | null = null;
+  constructor(private readonly index: Bm25Index) {}
+
+  private tree(): SearchableMap<number> {
+    if (!this.map) {
+      const m = new SearchableMap<number>();
+      const { words, wordDf } = this.index.data;
+      for (let i = 0; i < words.length; i++) if (words[i].length > 2) m.set(words[i], wordDf[i]);
+      this.map = m;
+    }
+    return this.map;
+  }
+
+  /** Builds the tree now (call after loading, off the query path). */
+  warm(): void {
+    this.tree();
+  }
+
+  /** The most frequent vocabulary word within a small edit distance of `word`, if clearly more common. */
+  correct(word: string): string | null {
+    if (word.length < 4 || /\d/.test(word)) return null;
+    const maxEdits = word.length >= 8 ? 2 : 1;
+    const own = this.index.wordFreq(word);
+    let best: string | null = null;
+    let bestDf = 0;
+    let bestDist = Infinity;
+    for (const [cand, [df, dist]] of this.tree().fuzzyGet(word, maxEdits)) {
+      if (cand === word || isStopWord(cand)) continue;
+      if (dist < bestDist || (dist === bestDist && df > bestDf)) {
+        best = cand;
+        bestDf = df;
+        bestDist = dist;
+      }
+    }
+    if (!best) return null;
+    return own === 0 || bestDf >= MUCH_MORE_FREQUENT * own ? best : null;
+  }
+}
+
+/** Parses a query: drops stop words (unless nothing else is left), stems, and fixes unknown words. */
+export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): ParsedQuery {
+  const tokens = tokenize(q);
+  const words = tokens.map((t) => t.word);
+  const content = tokens.filter((t) => !isStopWord(t.word));
+  const use = content.length ? content : tokens;
+  const terms = new Map<string, number>();
+  const unknown: string[] = [];
+  let corrected = q;
+  let changed = false;
+  // Replace from the end so earlier offsets stay valid.
+  const fixes: Array<{ start: number; end: number; to: string }> = [];
+  for (const t of use) {
+    const term = termOf(t.word);
+    const df = index.df(term);
+    const fix = index.wordFreq(t.word) <= 3 ? vocab.correct(t.word) : null;
+    if (df > 0) terms.set(term, Math.max(terms.get(term) ?? 0, 1));
+    if (fix) {
+      const ft = termOf(fix);
+      terms.set(ft, Math.max(terms.get(ft) ?? 0, df > 0 ? 0.7 : 1));
+      fixes.push({ start: t.start, end: t.end, to: fix });
+      words.push(fix);
+    } else if (df === 0) unknown.push(t.word);
+  }
+  for (const f of fixes.reverse()) {
+    corrected = corrected.slice(0, f.start) + f.to + corrected.slice(f.end);
+    changed = true;
+  }
+  return {
+    terms: [...terms].map(([term, weight]) => ({ term, weight })),
+    words,
+    didYouMean: changed ? corrected : null,
+    unknown,
+  };
+}

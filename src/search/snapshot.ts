@@ -1,0 +1,131 @@
+// Saves and loads the built index as one versioned, checksummed file; anything off is refused, never half-loaded.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Passage } from '../types.ts';
+import type { Problem } from '../corpus/types.ts';
+import { Bm25Index, type IndexData } from './bm25.ts';
+
+/** Bump when the file layout, the tokenizer or the passage shape changes: older files are then rebuilt. */
+export const FORMAT_VERSION = 3;
+const MAGIC = 'CRUXIDX\n';
+
+export interface Snapshot {
+  fingerprint: string;
+  builtAt: string;
+  passages: Passage[];
+  /** Index document i is passages[docPassage[i]]. */
+  docPassage: Uint32Array;
+  index: Bm25Index;
+  problems: Problem[];
+}
+
+type Section = { name: string; kind: 'json' | 'u32' | 'u16'; offset: number; length: number };
+
+/** Writes the snapshot atomically (temp file, then rename), so a crash never leaves a half-written index. */
+export function saveSnapshot(path: string, s: Snapshot): number {
+  const d = s.index.data;
+  const parts: Array<[string, Section['kind'], Buffer]> = [
+    ['passages', 'json', Buffer.from(JSON.stringify(s.passages))],
+    ['problems', 'json', Buffer.from(JSON.stringify(s.problems))],
+    ['terms', 'json', Buffer.from(JSON.stringify(d.terms))],
+    ['words', 'json', Buffer.from(JSON.stringify(d.words))],
+    ['offsets', 'u32', bytes(d.offsets)],
+    ['docs', 'u32', bytes(d.docs)],
+    ['tfs', 'u16', bytes(d.tfs)],
+    ['docLen', 'u16', bytes(d.docLen)],
+    ['wordDf', 'u32', bytes(d.wordDf)],
+    ['docPassage', 'u32', bytes(s.docPassage)],
+  ];
+  const sections: Section[] = [];
+  let offset = 0;
+  for (const [name, kind, buf] of parts) {
+    sections.push({ name, kind, offset, length: buf.length });
+    offset += buf.length;
+  }
+  const body = Buffer.concat(parts.map((p) => p[2]));
+  const header = Buffer.from(
+    JSON.stringify({
+      format: FORMAT_VERSION,
+      fingerprint: s.fingerprint,
+      builtAt: s.builtAt,
+      size: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      sections,
+    }),
+  );
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(header.length);
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, Buffer.concat([Buffer.from(MAGIC), len, header, body]));
+  renameSync(tmp, path);
+  return MAGIC.length + 4 + header.length + body.length;
+}
+
+function bytes(a: Uint32Array | Uint16Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+export class SnapshotError extends Error {
+  constructor(
+    readonly reason: 'missing' | 'corrupt' | 'version' | 'stale',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Loads a snapshot, checking magic, version, fingerprint, length and checksum before using any of it. */
+export function loadSnapshot(path: string, fingerprint: string): Snapshot {
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch {
+    throw new SnapshotError('missing', 'no saved index');
+  }
+  if (file.length < MAGIC.length + 4 || file.subarray(0, MAGIC.length).toString() !== MAGIC) {
+    throw new SnapshotError('corrupt', 'saved index is not a Crux index file');
+  }
+  const hlen = file.readUInt32LE(MAGIC.length);
+  let header: { format: number; fingerprint: string; builtAt: string; size: number; sha256: string; sections: Section[] };
+  try {
+    header = JSON.parse(file.subarray(MAGIC.length + 4, MAGIC.length + 4 + hlen).toString());
+  } catch {
+    throw new SnapshotError('corrupt', 'saved index has an unreadable header');
+  }
+  if (header.format !== FORMAT_VERSION) {
+    throw new SnapshotError('version', `saved index is format ${header.format}, this Crux reads format ${FORMAT_VERSION}`);
+  }
+  if (header.fingerprint !== fingerprint) throw new SnapshotError('stale', 'corpus changed since the index was built');
+  const body = file.subarray(MAGIC.length + 4 + hlen);
+  if (body.length !== header.size) throw new SnapshotError('corrupt', `saved index is truncated (${body.length} of ${header.size} bytes)`);
+  if (createHash('sha256').update(body).digest('hex') !== header.sha256) {
+    throw new SnapshotError('corrupt', 'saved index fails its checksum');
+  }
+  const get = (name: string) => {
+    const s = header.sections.find((x) => x.name === name);
+    if (!s) throw new SnapshotError('corrupt', `saved index lacks its ${name} section`);
+    const raw = body.subarray(s.offset, s.offset + s.length);
+    if (s.kind === 'json') return JSON.parse(raw.toString());
+    const copy = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
+    return s.kind === 'u32' ? new Uint32Array(copy) : new Uint16Array(copy);
+  };
+  const data: IndexData = {
+    terms: get('terms'),
+    words: get('words'),
+    offsets: get('offsets'),
+    docs: get('docs'),
+    tfs: get('tfs'),
+    docLen: get('docLen'),
+    wordDf: get('wordDf'),
+  };
+  return {
+    fingerprint,
+    builtAt: header.builtAt,
+    passages: get('passages'),
+    problems: get('problems'),
+    docPassage: get('docPassage'),
+    index: new Bm25Index(data),
+  };
+}
