@@ -22,6 +22,12 @@ export const DEFAULT_LIMIT = 5;
 export const MAX_LIMIT = 50;
 /** Queries longer than this many distinct words keep only their most telling ones. */
 const MAX_QUERY_TERMS = 32;
+/**
+ * Ranking knobs, chosen with npm run eval (tried and dropped: query-term coverage, proximity, pseudo-relevance
+ * feedback, other BM25 k1/b): candidates rescored, weight of the surrounding conversation, how far it reaches,
+ * and the length under which a passage is damped.
+ */
+export const rankParams = { candidates: 300, context: 0.3, window: 1, shortTerms: 10 };
 /** How many passages the positions step considers. */
 const RELEVANT_POOL = 60;
 
@@ -132,6 +138,11 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
   const { passages, docPassage, index } = snap;
   const vocab = new Vocabulary(index);
   const byId = new Map(passages.map((p) => [p.id, p]));
+  /** Index document of each passage (by ord), -1 for copies. */
+  const docOf = new Int32Array(passages.length).fill(-1);
+  docPassage.forEach((pi, doc) => {
+    docOf[pi] = doc;
+  });
   const folded = new Map<number, string>();
   const foldedOf = (doc: number) => {
     let f = folded.get(doc);
@@ -182,10 +193,10 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     }
     const allow = allowFor(opts.sources);
     const pool = Math.max(RELEVANT_POOL, limit * 4);
-    const found = terms.length ? index.search(terms, pool * 3, allow) : [];
-    const qWeight = terms.reduce((s, t) => s + index.idf(t.term) * t.weight, 0) || 1;
+    const found = terms.length ? index.search(terms, Math.max(pool * 3, rankParams.candidates), allow) : [];
+    const own = new Map(found.map((f) => [f.doc, f.score * brevity(f.doc)]));
     const ranked = found
-      .map((f) => ({ ...f, score: f.score * coverage(f.doc, terms, qWeight) }))
+      .map((f) => ({ ...f, score: own.get(f.doc)! + rankParams.context * context(f.doc, own) }))
       .sort((a, b) => b.score - a.score || a.doc - b.doc);
     const kept: typeof ranked = [];
     for (const r of ranked) {
@@ -216,13 +227,30 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     };
   }
 
-  /** Share of the query's weight a passage covers: passages that match every term beat ones that repeat one. */
-  function coverage(doc: number, terms: Array<{ term: string; weight: number }>, qWeight: number): number {
-    if (terms.length < 2) return 1;
-    const f = foldedOf(doc);
-    let got = 0;
-    for (const t of terms) if (f.includes(t.term)) got += index.idf(t.term) * t.weight;
-    return 0.4 + 0.6 * (got / qWeight);
+  /**
+   * How strongly the conversation around a passage matches: the best score among its neighbours in the same
+   * file and thread, discounted by distance. Comment threads discuss a topic over several consecutive replies,
+   * so a passage next to strong matches is more likely on topic than one that matches alone.
+   */
+  function context(doc: number, own: Map<number, number>): number {
+    const p = passages[docPassage[doc]];
+    let best = 0;
+    for (let d = 1; d <= rankParams.window; d++) {
+      for (const o of [p.ord - d, p.ord + d]) {
+        const n = passages[o];
+        if (!n || n.file !== p.file || n.thread !== p.thread) continue;
+        const nd = docOf[n.dupOf ? byId.get(n.dupOf)!.ord : n.ord];
+        const s = nd >= 0 && nd !== doc ? (own.get(nd) ?? 0) / d : 0;
+        if (s > best) best = s;
+      }
+    }
+    return best;
+  }
+
+  /** Very short passages ("What about filtering?") say little on their own: damp them. */
+  function brevity(doc: number): number {
+    const len = index.data.docLen[doc];
+    return len >= rankParams.shortTerms ? 1 : Math.sqrt(Math.max(len, 1) / rankParams.shortTerms);
   }
 
   return {

@@ -2,8 +2,8 @@
 // Hand-written because it measurably beats MiniSearch on load time and tail latency (see npm run bench).
 import { termsOf } from '../text.ts';
 
-const K1 = 1.2;
-const B = 0.75;
+/** BM25 parameters: term-frequency saturation and length normalisation. */
+export const bm25Params = { k1: 1.2, b: 0.75 };
 
 export interface IndexData {
   /** Index terms (stems), in term-id order. */
@@ -125,6 +125,7 @@ export class Bm25Index {
     const scores = this.scores;
     const matched = this.matched;
     const touched: number[] = [];
+    const { k1, b } = bm25Params;
     for (const { term, weight } of query) {
       const id = this.termId.get(term);
       if (id === undefined) continue;
@@ -134,7 +135,7 @@ export class Bm25Index {
         const tf = tfs[p];
         if (matched[d] === 0) touched.push(d);
         matched[d]++;
-        scores[d] += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * docLen[d]) / this.avgdl));
+        scores[d] += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * docLen[d]) / this.avgdl));
       }
     }
     const top = topK(touched, scores, k, allow);
