@@ -20,12 +20,25 @@ export function splitParagraphs(text: string, firstLine = 1): Paragraph[] {
   return out;
 }
 
+/** A line that ends a sentence (or a quote, or a bracket) rather than breaking off mid-sentence. */
+const ENDS_SENTENCE = /[.!?:;…"'”’)\]]$/;
+
+/**
+ * Hard-wrapped text has short lines that run on into the next one mid-sentence. Short lines that each end a
+ * sentence are one paragraph per line (a list of remarks), even when no blank line separates them.
+ */
 function isHardWrapped(lines: string[]): boolean {
   const lengths = lines.map((l) => l.trim().length).filter((n) => n > 0);
   if (lengths.length < 2) return false;
   let joined = 0;
-  for (let i = 1; i < lines.length; i++) if (lines[i].trim() && lines[i - 1].trim()) joined++;
-  if (joined === 0) return false;
+  let runOn = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const prev = lines[i - 1].trim();
+    if (!lines[i].trim() || !prev) continue;
+    joined++;
+    if (!ENDS_SENTENCE.test(prev)) runOn++;
+  }
+  if (joined === 0 || runOn * 2 <= joined) return false;
   const sorted = [...lengths].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] <= 100;
 }

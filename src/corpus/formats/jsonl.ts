@@ -1,5 +1,6 @@
 // JSON Lines: one record per post or comment, {"id","text","author"?,"title"?,"url"?,"date"?,"thread"?,"parent"?,"score"?}.
 import { basename, extname } from 'node:path';
+import { fileId } from '../ids.ts';
 import type { Draft, FormatReader } from '../types.ts';
 import { blocks } from '../paragraphs.ts';
 
@@ -9,7 +10,8 @@ export const jsonlReader: FormatReader = {
   name: 'jsonl',
   extensions: ['jsonl', 'ndjson'],
   read(file, problem) {
-    const fileId = basename(file.rel, extname(file.rel));
+    const name = basename(file.rel, extname(file.rel));
+    const fid = fileId(file.rel);
     const out: Draft[] = [];
     file.text.split(/\r?\n/).forEach((raw, i) => {
       const line = i + 1;
@@ -30,10 +32,10 @@ export const jsonlReader: FormatReader = {
         problem({ line, message: 'record has no "text"; skipped' });
         return;
       }
-      const id = str(r.id) ?? `${fileId}:${line}`;
+      const id = str(r.id) ?? `${fid}:${line}`;
       const source = {
         id,
-        title: str(r.title) ?? file.meta?.title ?? fileId,
+        title: str(r.title) ?? file.meta?.title ?? name,
         author: str(r.author),
         url: str(r.url),
         date: str(r.date),

@@ -1,5 +1,6 @@
 // Markdown with optional YAML front matter (title, author, url, date); paragraphs are blank-line blocks.
 import { basename, extname } from 'node:path';
+import { fileId } from '../ids.ts';
 import { parse as parseYaml } from 'yaml';
 import type { FormatReader } from '../types.ts';
 import { blocks } from '../paragraphs.ts';
@@ -25,10 +26,10 @@ export const mdReader: FormatReader = {
       offset = m[0].split('\n').length - 1;
     }
     const str = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
-    const id = basename(file.rel, extname(file.rel));
+    const id = fileId(file.rel);
     const source = {
       id,
-      title: str(meta.title) ?? file.meta?.title ?? id,
+      title: str(meta.title) ?? file.meta?.title ?? basename(file.rel, extname(file.rel)),
       author: str(meta.author) ?? file.meta?.author ?? null,
       url: str(meta.url) ?? file.meta?.url ?? null,
       date: str(meta.date) ?? file.meta?.date ?? null,
