@@ -32,6 +32,8 @@ export interface Passage {
   score?: number | null;
   /** Set on a copy: the id of the first passage with the same folded text. Copies are not indexed. */
   dupOf?: string | null;
+  /** The passage this one answers by quoting it (a `>` blockquote just before it, found in the corpus). */
+  quotes?: string | null;
 }
 
 /** A passage as shown in an answer: `text` is a verbatim excerpt (… marks cuts). */

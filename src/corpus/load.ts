@@ -1,9 +1,10 @@
 // Loads a corpus from files and folders: reads each supported file, segments, assigns ids, marks copies.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Passage, SourceInfo } from '../types.ts';
-import type { Draft, FileInput, Problem } from './types.ts';
-import { readerFor } from './formats/index.ts';
+import type { Draft, FileInput, FolderRead, Problem } from './types.ts';
+import { readerFor, readers } from './formats/index.ts';
+import { linkQuotes } from './quotes.ts';
 import { fold, sentences } from '../text.ts';
 
 export interface LoadedFile {
@@ -31,23 +32,51 @@ const WINDOW = 700;
 /** Lists the files a corpus path stands for: the file itself, or every file below a folder (sorted, recursive). */
 export function listCorpusFiles(paths: string[], problems: Problem[]): string[] {
   const out: string[] = [];
-  const walk = (p: string) => {
+  const walk = (p: string, above: Set<string>) => {
     let st;
     try {
       st = statSync(p);
-    } catch {
-      problems.push({ file: p, message: 'no such file or folder' });
+    } catch (e) {
+      problems.push({ file: p, message: whyNoStat(p, e) });
       return;
     }
     if (st.isDirectory()) {
-      const names = readdirSync(p).filter((n) => !n.startsWith('.')).sort();
+      // A link to a folder above this one would make the walk go round forever.
+      const real = realpathSync(p);
+      if (above.has(real)) {
+        problems.push({ file: p, message: 'link back to a folder above it; skipped' });
+        return;
+      }
+      let names: string[];
+      try {
+        names = readdirSync(p).filter((n) => !n.startsWith('.')).sort();
+      } catch (e) {
+        problems.push({ file: p, message: `cannot read folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); skipped` });
+        return;
+      }
       const before = out.length;
-      for (const n of names) walk(join(p, n));
+      const inner = new Set(above).add(real);
+      for (const n of names) walk(join(p, n), inner);
       if (out.length === before && names.length === 0) problems.push({ file: p, message: 'folder is empty' });
-    } else out.push(p);
+    } else if (st.isFile()) out.push(p);
+    // Reading a pipe or a device could block forever or never end.
+    else problems.push({ file: p, message: 'not a regular file (a pipe, socket or device); skipped' });
   };
-  for (const p of paths) walk(resolve(p));
+  for (const p of paths) walk(resolve(p), new Set());
   return out;
+}
+
+/** Why a path cannot be looked at: missing, a broken or looping link, or another error code. */
+function whyNoStat(p: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  let link = false;
+  try {
+    link = lstatSync(p).isSymbolicLink();
+  } catch {
+    link = false;
+  }
+  if (link) return code === 'ELOOP' ? 'symbolic link loops back on itself; skipped' : 'broken symbolic link (its target does not exist); skipped';
+  return code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code ?? (e as Error).message}); skipped`;
 }
 
 /** Reads sources.json files (seed-corpus style: {sources: [{file, title, site, year, url}]}) found among the inputs. */
@@ -101,10 +130,30 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
   const meta = readSourceMeta(files, problems);
   const drafts: Array<Draft & { file: string }> = [];
   const loaded: LoadedFile[] = [];
+  const relOf = (path: string) => {
+    const root = roots.find((r) => path === r || path.startsWith(r + '/')) ?? dirname(path);
+    return path === root ? basename(path) : relative(root, path);
+  };
+  const folderReads = readFolders(files, roots, relOf, (path) => meta.get(path), opts.format, problems);
   for (const path of files) {
     if (basename(path) === 'sources.json') continue;
-    const root = roots.find((r) => path === r || path.startsWith(r + '/')) ?? dirname(path);
-    const rel = path === root ? basename(path) : relative(root, path);
+    const rel = relOf(path);
+    const fr = folderReads.get(path);
+    if (fr) {
+      // One export spread over a folder: its paragraphs come in once, where its first file would have.
+      if (fr.claimed[0] === path) {
+        for (const f of fr.claimed) {
+          try {
+            const st = statSync(f);
+            loaded.push({ path: f, size: st.size, mtimeMs: st.mtimeMs });
+          } catch {
+            /* reported by the reader */
+          }
+        }
+        for (const d of fr.drafts) drafts.push({ ...d, file: d.file ?? rel });
+      }
+      continue;
+    }
     let input: FileInput | null = null;
     const sniff = () => {
       if (!input) {
@@ -118,17 +167,28 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
       problems.push({ file: path, message: 'unsupported file type; skipped' });
       continue;
     }
-    const r = readText(path);
-    if ('error' in r) {
-      problems.push({ file: path, message: r.error });
-      continue;
+    let file: FileInput;
+    if (reader.binary) {
+      try {
+        file = { path, rel, text: '', bytes: readFileSync(path), meta: meta.get(path) };
+      } catch (e) {
+        problems.push({ file: path, message: `cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+        continue;
+      }
+    } else {
+      const r = readText(path);
+      if ('error' in r) {
+        problems.push({ file: path, message: r.error });
+        continue;
+      }
+      file = { path, rel, text: r.text, meta: meta.get(path) };
     }
     const st = statSync(path);
     loaded.push({ path, size: st.size, mtimeMs: st.mtimeMs });
     const before = drafts.length;
     try {
-      for (const d of reader.read({ path, rel, text: r.text, meta: meta.get(path) }, (p) => problems.push({ file: path, ...p }))) {
-        drafts.push({ ...d, file: rel });
+      for (const d of reader.read(file, (p) => problems.push({ ...p, file: p.file ?? path }))) {
+        drafts.push({ ...d, file: d.file ?? rel });
       }
     } catch (e) {
       problems.push({ file: path, message: `could not be read as ${reader.name} (${(e as Error).message}); skipped` });
@@ -138,12 +198,73 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
   return { passages: toPassages(drafts), problems, files: loaded };
 }
 
+/**
+ * Offers every folder of the corpus (shallowest first) to the readers that read whole exports. A folder that is
+ * taken (and everything below it) is not offered again. Returns, per claimed file, what its folder's reader found.
+ */
+function readFolders(
+  files: string[],
+  roots: string[],
+  relOf: (path: string) => string,
+  metaOf: (path: string) => FileInput['meta'],
+  format: string | undefined,
+  problems: Problem[],
+): Map<string, FolderRead> {
+  const out = new Map<string, FolderRead>();
+  const folderReaders = readers.filter((r) => r.readFolder && (!format || r.name === format));
+  if (!folderReaders.length) return out;
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const root = roots.find((r) => f.startsWith(r + '/'));
+    if (!root) continue;
+    for (let d = dirname(f); d.length >= root.length; d = dirname(d)) {
+      if (dirs.has(d)) break;
+      dirs.add(d);
+      if (d === root) break;
+    }
+  }
+  const texts = new Map<string, string | null>();
+  const text = (path: string) => {
+    if (!texts.has(path)) {
+      const r = readText(path);
+      if ('error' in r) problems.push({ file: path, message: r.error });
+      texts.set(path, 'text' in r ? r.text : null);
+    }
+    return texts.get(path)!;
+  };
+  const taken: string[] = [];
+  const ordered = [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  for (const dir of ordered) {
+    if (taken.some((t) => dir === t || dir.startsWith(t + '/'))) continue;
+    const below = files.filter((f) => f.startsWith(dir + '/') && !out.has(f) && basename(f) !== 'sources.json');
+    if (!below.length) continue;
+    for (const reader of folderReaders) {
+      let fr: FolderRead | null = null;
+      try {
+        fr = reader.readFolder!({ path: dir, files: below, relOf, text, meta: metaOf }, (p) => problems.push({ ...p, file: p.file ?? dir }));
+      } catch (e) {
+        problems.push({ file: dir, message: `could not be read as ${reader.name} (${(e as Error).message}); skipped` });
+      }
+      if (!fr || !fr.claimed.length) continue;
+      const claimed = below.filter((f) => fr!.claimed.includes(f));
+      if (!claimed.length) continue;
+      const read = { claimed, drafts: fr.drafts.map((d) => ({ ...d, file: d.file ?? relOf(claimed[0]) })) };
+      for (const f of claimed) out.set(f, read);
+      if (!read.drafts.length) problems.push({ file: dir, message: `read as ${reader.name}, but no text found; nothing indexed` });
+      if (claimed.length === below.length) taken.push(dir);
+      break;
+    }
+  }
+  return out;
+}
+
 /** Turns drafts into passages: windows long paragraphs, assigns stable ids, marks copies by folded text. */
 export function toPassages(drafts: Array<Draft & { file: string }>): Passage[] {
   const out: Passage[] = [];
   const firstByKey = new Map<string, string>();
   const used = new Set<string>();
   const counts = new Map<string, number>();
+  const quoted = new Map<number, string[]>();
   for (const d of drafts) {
     const pieces = d.text.length > LONG ? windows(d.text) : [d.text];
     pieces.forEach((text, k) => {
@@ -173,8 +294,10 @@ export function toPassages(drafts: Array<Draft & { file: string }>): Passage[] {
         score: d.score ?? null,
         dupOf,
       });
+      if (d.quoted?.length && k === 0) quoted.set(out.length - 1, d.quoted);
     });
   }
+  linkQuotes(out, quoted);
   return out;
 }
 

@@ -11,6 +11,11 @@ export interface Draft {
   thread?: string | null;
   parent?: string | null;
   score?: number | null;
+  /** Texts of the blockquotes this paragraph answers (they are never passages themselves); linked on load. */
+  quoted?: string[];
+  /** Path of the file the paragraph came from, relative to the corpus root, when it is not the file being read
+   * (a member of a .zip, or one file of a folder export). */
+  file?: string;
 }
 
 /** Something wrong with an input: always names the file, and the line when there is one. */
@@ -27,6 +32,31 @@ export interface FileInput {
   text: string;
   /** Per-file metadata from a sources.json beside it, if any. */
   meta?: Partial<SourceInfo> & { title?: string };
+  /** The raw bytes, given instead of text to readers that set `binary` (archives). */
+  bytes?: Uint8Array;
+}
+
+/** Reports a problem; `file` defaults to the file or folder being read (set it for members of archives or folders). */
+export type ProblemSink = (p: Omit<Problem, 'file'> & { file?: string }) => void;
+
+/** A folder handed whole to a reader that understands exports spread over several files. */
+export interface FolderInput {
+  /** Absolute path of the folder. */
+  path: string;
+  /** Corpus files below it (absolute, sorted, recursive; hidden files excluded). */
+  files: string[];
+  /** Path relative to the corpus root, as passages and problems name files. */
+  relOf(path: string): string;
+  /** A file's UTF-8 text, or null when it cannot be read (the problem is already reported). */
+  text(path: string): string | null;
+  /** Metadata a sources.json gives for a file or folder (e.g. a Slack workspace's URL for an export folder). */
+  meta(path: string): FileInput['meta'];
+}
+
+/** What a folder reader took: the files it read (the loader skips them) and the paragraphs found. */
+export interface FolderRead {
+  claimed: string[];
+  drafts: Draft[];
 }
 
 export interface FormatReader {
@@ -35,5 +65,12 @@ export interface FormatReader {
   extensions: string[];
   /** Optional content sniffing for files whose ending is ambiguous (.json exports). */
   detect?(file: FileInput): boolean;
-  read(file: FileInput, problem: (p: Omit<Problem, 'file'>) => void): Draft[];
+  /** Set when the reader wants the raw bytes (`file.bytes`) instead of text, e.g. for .zip archives. */
+  binary?: boolean;
+  read(file: FileInput, problem: ProblemSink): Draft[];
+  /**
+   * Optional: reads a whole folder when it is one export spread over files (a Slack export, a forum post with its
+   * comments in separate files). Returns null when the folder is not one; files it does not claim are read one by one.
+   */
+  readFolder?(folder: FolderInput, problem: ProblemSink): FolderRead | null;
 }

@@ -1,20 +1,30 @@
 // The format readers Crux knows, in the order they are tried for content detection.
-import type { FormatReader } from '../types.ts';
+import type { FileInput, FormatReader } from '../types.ts';
 import { txtReader } from './txt.ts';
 import { mdReader } from './md.ts';
 import { jsonlReader } from './jsonl.ts';
+import { forumReader } from './forum.ts';
+import { discordReader } from './discord.ts';
+import { slackReader } from './slack.ts';
+import { redditReader } from './reddit.ts';
 
-export const readers: FormatReader[] = [txtReader, mdReader, jsonlReader];
+/** Export readers first: they detect their files by content; the plain readers go by file ending. */
+export const readers: FormatReader[] = [discordReader, forumReader, slackReader, redditReader, txtReader, mdReader, jsonlReader];
+
+/** File endings whose content is sniffed: exports come as .json (or .jsonl, .zip) whatever their format. */
+const SNIFFED = new Set(['json', 'jsonl', 'ndjson', 'zip']);
 
 /** The reader for a file: forced by name, else by content sniffing, else by file ending. */
-export function readerFor(rel: string, sniff: () => import('../types.ts').FileInput, forced?: string): FormatReader | null {
+export function readerFor(rel: string, sniff: () => FileInput, forced?: string): FormatReader | null {
   if (forced) return readers.find((r) => r.name === forced) ?? null;
   const ext = rel.toLowerCase().split('.').pop() ?? '';
-  const detectors = readers.filter((r) => r.detect);
-  if (detectors.length && (ext === 'json' || ext === 'zip')) {
+  if (SNIFFED.has(ext) && ext !== 'zip') {
     const file = sniff();
-    const hit = detectors.find((r) => r.detect!(file));
+    const hit = readers.find((r) => r.detect?.(file));
     if (hit) return hit;
   }
   return readers.find((r) => r.extensions.includes(ext)) ?? null;
 }
+
+/** Names accepted by --format. */
+export const formatNames = (): string[] => readers.map((r) => r.name);

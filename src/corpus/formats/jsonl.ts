@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import { fileId } from '../ids.ts';
 import type { Draft, FormatReader } from '../types.ts';
 import { blocks } from '../paragraphs.ts';
+import { withoutQuotes } from '../quotes.ts';
 
 const str = (v: unknown) => (v == null || v === '' ? null : String(v));
 
@@ -41,8 +42,9 @@ export const jsonlReader: FormatReader = {
         date: str(r.date),
       };
       const score = typeof r.score === 'number' ? r.score : r.score != null && !isNaN(Number(r.score)) ? Number(r.score) : null;
-      for (const p of blocks(r.text.split(/\r?\n/))) {
-        out.push({ text: p.text, line, source, record: id, thread: str(r.thread), parent: str(r.parent), score });
+      // Blockquotes (`> …`) are someone else's words: never passages of this record, linked to what they quote.
+      for (const p of withoutQuotes(blocks(r.text.split(/\r?\n/)))) {
+        out.push({ text: p.text, line, source, record: id, thread: str(r.thread), parent: str(r.parent), score, quoted: p.quoted });
       }
     });
     return out;

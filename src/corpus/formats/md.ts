@@ -4,6 +4,7 @@ import { fileId } from '../ids.ts';
 import { parse as parseYaml } from 'yaml';
 import type { FormatReader } from '../types.ts';
 import { blocks } from '../paragraphs.ts';
+import { withoutQuotes } from '../quotes.ts';
 
 const FRONT = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 
@@ -44,8 +45,8 @@ export const mdReader: FormatReader = {
       }
       return inFence ? '' : l;
     });
-    return blocks(prose, 1 + offset)
-      .filter((p) => !/^#{1,6}\s/.test(p.text) || p.text.includes('\n'))
-      .map((p) => ({ text: p.text, line: p.line, source }));
+    // Blockquotes (`> …`) are someone else's words: never passages of this file, linked to what they quote.
+    const paragraphs = blocks(prose, 1 + offset).filter((p) => !/^#{1,6}\s/.test(p.text) || p.text.includes('\n'));
+    return withoutQuotes(paragraphs).map((p) => ({ text: p.text, line: p.line, source, quoted: p.quoted }));
   },
 };
