@@ -7,6 +7,8 @@ export interface DiscordConfig {
   applicationId: string;
   guildId: string | null;
   apiUrl: string | null;
+  /** DISCORD_PUBLIC_GUILDS: servers whose answers are public by default ('*' for all); elsewhere ephemeral. */
+  publicGuilds?: string[];
 }
 
 export interface SlackConfig {
@@ -14,7 +16,10 @@ export interface SlackConfig {
   /** Socket Mode when set; HTTP mode (signing secret, PORT) otherwise. */
   appToken: string | null;
   signingSecret: string | null;
+  /** HTTP mode: PORT (default 3000) and SLACK_HOST (default: all interfaces). */
   port: number;
+  host: string | null;
+  /** SLACK_API_URL: another Web API server (a local fake); default Slack's own. */
   apiUrl: string | null;
 }
 
@@ -82,7 +87,19 @@ function discordConfig(env: Env): DiscordConfig | ConfigError | null {
   if (!token && !applicationId) return null;
   const missing = [!token && 'DISCORD_TOKEN', !applicationId && 'DISCORD_APPLICATION_ID'].filter(Boolean) as string[];
   if (missing.length) return new ConfigError('Discord', missing);
-  return { token: token!, applicationId: applicationId!, guildId: val(env, 'DISCORD_GUILD_ID'), apiUrl: val(env, 'DISCORD_API_URL') };
+  // Obvious mistakes fail here, before any connection, naming the variable.
+  const t = token!.replace(/^(Bot|Bearer)\s+/i, '');
+  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(t)) {
+    return new ConfigError('Discord', ['DISCORD_TOKEN'], 'Discord is not started: DISCORD_TOKEN does not look like a bot token (three parts separated by dots; copy it from the Bot page of the Discord Developer Portal).');
+  }
+  const guildId = val(env, 'DISCORD_GUILD_ID');
+  for (const [k, v] of [['DISCORD_APPLICATION_ID', applicationId], ['DISCORD_GUILD_ID', guildId]] as const) {
+    if (v != null && !/^\d{15,21}$/.test(v)) return new ConfigError('Discord', [k], `Discord is not started: ${k} must be a numeric id (Developer Mode > Copy ID), got "${v}".`);
+  }
+  const apiUrl = val(env, 'DISCORD_API_URL');
+  if (apiUrl != null && !/^https?:\/\/[^\s]+$/.test(apiUrl)) return new ConfigError('Discord', ['DISCORD_API_URL'], `Discord is not started: DISCORD_API_URL must be an http(s) URL such as http://127.0.0.1:8080/api, got "${apiUrl}".`);
+  const publicGuilds = (val(env, 'DISCORD_PUBLIC_GUILDS') ?? '').split(/[\s,]+/).filter(Boolean);
+  return { token: t, applicationId: applicationId!, guildId, apiUrl, publicGuilds };
 }
 
 function slackConfig(env: Env): SlackConfig | ConfigError | null {
@@ -94,5 +111,11 @@ function slackConfig(env: Env): SlackConfig | ConfigError | null {
   if (!botToken) missing.push('SLACK_BOT_TOKEN');
   if (!appToken && !signingSecret) missing.push('SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
   if (missing.length) return new ConfigError('Slack', missing);
-  return { botToken: botToken!, appToken, signingSecret, port: port(env, 'PORT', 3000)!, apiUrl: val(env, 'SLACK_API_URL') };
+  if (!botToken!.startsWith('xoxb-'))
+    return new ConfigError('Slack', ['SLACK_BOT_TOKEN'], 'Slack is not started: SLACK_BOT_TOKEN must be the Bot User OAuth Token, starting with "xoxb-".');
+  if (appToken && !appToken.startsWith('xapp-'))
+    return new ConfigError('Slack', ['SLACK_APP_TOKEN'], 'Slack is not started: SLACK_APP_TOKEN must be an app-level token starting with "xapp-" (scope connections:write).');
+  const apiUrl = val(env, 'SLACK_API_URL');
+  if (apiUrl && !/^https?:\/\//.test(apiUrl)) return new ConfigError('Slack', ['SLACK_API_URL'], `Slack is not started: SLACK_API_URL must be an http(s) URL, got "${apiUrl}".`);
+  return { botToken: botToken!, appToken, signingSecret, port: port(env, 'PORT', 3000)!, host: val(env, 'SLACK_HOST'), apiUrl };
 }
