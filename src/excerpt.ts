@@ -59,9 +59,16 @@ function cutAround(text: string, s: number, e: number, at: number, max: number):
   let from = Math.max(s, at - Math.floor(max / 3));
   let to = Math.min(e, from + max);
   from = Math.max(s, to - max);
+  const raw: [number, number] = [from, to];
   if (from > s) while (from < to && /\S/.test(text[from - 1])) from++;
   if (to < e) while (to > from && /\S/.test(text[to])) to--;
   while (from < to && /\s/.test(text[from])) from++;
   while (to > from && /\s/.test(text[to - 1])) to--;
+  if (from < to) return [from, to];
+  // No space anywhere in the window (a long link or a blob longer than an excerpt): cut it by characters
+  // rather than show nothing, keeping surrogate pairs whole.
+  [from, to] = raw;
+  if (/[\udc00-\udfff]/.test(text[from] ?? '')) from++;
+  if (/[\ud800-\udbff]/.test(text[to - 1] ?? '')) to--;
   return [from, to];
 }

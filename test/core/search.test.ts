@@ -1,0 +1,136 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { openEngine, type Engine } from '../../src/engine.ts';
+import { corpusTexts, fixtureCopy, isVerbatim, tempDir } from './helpers.ts';
+
+// test/fixtures/core/rank/debate.txt, one passage per line:
+//   L1 short: hyperstition + prophecy            L2 distractor (future, machines)
+//   L3 prophecy three times, no hyperstition     L4 long: hyperstition + prophecy once each
+//   L5 predicted, predictions                    L6 prediction, unfalsifiable   L7 agency
+let rank: Engine;
+let rankDir: string;
+const ids = (e: Engine, q: string, limit = 10) => e.ask(q, { limit }).passages.map((p) => p.id);
+
+beforeAll(() => {
+  rankDir = fixtureCopy('rank');
+  rank = openEngine({ corpus: rankDir, cacheDir: tempDir() });
+});
+
+describe('ranking', () => {
+  it('puts a short passage with every query word first, a long one with every word next, then one with only some', () => {
+    expect(ids(rank, 'hyperstition prophecy')).toEqual(['debate:L1', 'debate:L4', 'debate:L3']);
+  });
+
+  it('never returns passages that share no word with the query', () => {
+    expect(ids(rank, 'hyperstition prophecy')).not.toContain('debate:L2');
+    expect(ids(rank, 'agency')).toEqual(['debate:L7']);
+  });
+
+  it('respects the limit, best first', () => {
+    expect(ids(rank, 'hyperstition prophecy', 2)).toEqual(['debate:L1', 'debate:L4']);
+  });
+
+  it('ignores case', () => {
+    expect(ids(rank, 'HYPERSTITION Prophecy')).toEqual(ids(rank, 'hyperstition prophecy'));
+  });
+
+  it('finds other forms of a word: "predictions" finds "predicted" and "prediction"', () => {
+    const a = rank.ask('predictions');
+    expect(a.passages.map((p) => p.id)).toEqual(['debate:L5', 'debate:L6']);
+    expect(a.didYouMean).toBeNull();
+  });
+
+  it('gives higher scores first, and scores are numbers', () => {
+    const scores = rank.ask('hyperstition prophecy').passages.map((p) => p.score);
+    expect(scores.every((s) => typeof s === 'number' && s > 0)).toBe(true);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('says plainly when nothing matches, naming the word', () => {
+    const a = rank.ask('xqzzyv');
+    expect(a.passages).toEqual([]);
+    expect(a.notices.join(' ')).toContain('xqzzyv');
+  });
+});
+
+describe('typo tolerance', () => {
+  it.each(['hyperstiton', 'hypersticion', 'hyperstitoin'])('finds the hyperstition passages for "%s" and offers "did you mean"', (typo) => {
+    const a = rank.ask(typo);
+    expect(a.didYouMean).toBe('hyperstition');
+    expect(a.passages.map((p) => p.id)).toEqual(['debate:L1', 'debate:L4']);
+    expect(a.query).toBe(typo);
+  });
+
+  it('corrects only the misspelled word and keeps the rest of the query as typed', () => {
+    const a = rank.ask('hyperstiton prophecy');
+    expect(a.didYouMean).toBe('hyperstition prophecy');
+    expect(a.passages[0].id).toBe('debate:L1');
+  });
+
+  it('offers no correction for a word the corpus uses', () => {
+    expect(rank.ask('hyperstition').didYouMean).toBeNull();
+  });
+
+  it('finds typos against the real corpus too: the bundled hyperstition thread', () => {
+    const e = openEngine({ cacheDir: tempDir() });
+    for (const typo of ['hyperstiton', 'hypersticion']) {
+      const a = e.ask(typo);
+      expect(a.didYouMean).toBe('hyperstition');
+      expect(a.passages.length).toBeGreaterThan(0);
+      for (const p of a.passages) expect(p.text.toLowerCase()).toContain('hyperstition');
+    }
+  });
+});
+
+describe('duplicates', () => {
+  // dedup/a.txt has the paragraph twice with straight quotes and a hyphen; dedup/b.txt has it with curly quotes and an en dash.
+  let dir: string;
+  let e: Engine;
+  beforeAll(() => {
+    dir = fixtureCopy('dedup');
+    e = openEngine({ corpus: dir, cacheDir: tempDir() });
+  });
+
+  it('shows a paragraph that occurs in several files, with straight or curly quotes, only once', () => {
+    const a = e.ask('hyperstition story', { limit: 10 });
+    const same = a.passages.filter((p) => p.text.includes('just a story people tell'));
+    expect(same).toHaveLength(1);
+    expect(a.passages.map((p) => p.id)).toEqual(['a:L1', 'b:L2']);
+  });
+
+  it('shows the paragraph exactly as written in one real source, with that source', () => {
+    const a = e.ask('hyperstition', { limit: 10 });
+    const [hit] = a.passages;
+    const lineA = 'He said "hyperstition" isn\'t real - it\'s just a story people tell.';
+    const lineB = 'He said “hyperstition” isn’t real – it’s just a story people tell.';
+    expect([lineA, lineB]).toContain(hit.text);
+    expect(hit.source.id).toBe(hit.text === lineA ? 'a' : 'b');
+  });
+
+  it('counts the copies as one passage', () => {
+    expect(e.stats.passages).toBe(5);
+    expect(e.stats.unique).toBe(3);
+  });
+
+  it('never shows the same paragraph twice on the bundled corpus, whose files repeat many paragraphs', () => {
+    const bundled = openEngine({ cacheDir: tempDir() });
+    const texts = corpusTexts(join(import.meta.dirname, '..', '..', 'data', 'corpus'));
+    const norm = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ');
+    for (const q of ['hyperstition', 'sycophancy', 'agency by default', 'persona selection model', 'inoculation prompting']) {
+      const a = bundled.ask(q, { limit: 20 });
+      const shown = a.passages.map((p) => norm(p.text.replace(/^… /, '').replace(/ …$/, '')));
+      expect(new Set(shown).size, q).toBe(shown.length);
+      for (const p of a.passages) expect(isVerbatim(p.text, texts), `${q}: ${p.text}`).toBe(true);
+    }
+  });
+});
+
+describe('source filters', () => {
+  it('only returns passages from sources whose title matches, and refuses an unknown source', () => {
+    const dir = fixtureCopy('formats');
+    const e = openEngine({ corpus: dir, cacheDir: tempDir() });
+    const a = e.ask('lighthouse', { sources: ['harbour thread'], limit: 10 });
+    expect(a.passages.map((p) => p.id)).toEqual(['c1']);
+    expect(() => e.ask('lighthouse', { sources: ['no such source'] })).toThrow(/No source matches "no such source"/);
+  });
+});
