@@ -115,6 +115,15 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       const { runEval } = await import('./eval.ts');
       return await runEval(io);
     }
+    if (sub === 'register') {
+      const { runRegister } = await import('../adapters/discord/register.ts');
+      const { commands } = await import('../commands/index.ts');
+      const sources = () => {
+        const e = open();
+        return typeof e === 'number' ? 0 : e.sources().length;
+      };
+      return await runRegister({ io, sources, commands, config: readConfig().discord });
+    }
     const engine = open();
     if (typeof engine === 'number') return engine;
     const problemsCode = reportProblems(engine.problems, io);

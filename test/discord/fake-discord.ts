@@ -1,0 +1,337 @@
+// A fake Discord for tests and the bench: a REST server and a gateway on 127.0.0.1 that the real discord.js Client
+// talks to (through DISCORD_API_URL / rest.api). It records every HTTP call, can answer with errors on demand,
+// and dispatches interactions built like Discord's own payloads.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export const APP_ID = '100000000000000001';
+export const GUILD_ID = '500000000000000001';
+export const CHANNEL_ID = '200000000000000002';
+export const ALICE = { id: '600000000000000001', username: 'alice', discriminator: '0', global_name: 'Alice', avatar: null };
+export const BOB = { id: '600000000000000002', username: 'bob', discriminator: '0', global_name: 'Bob', avatar: null };
+const DISCORD_EPOCH = 1420070400000n;
+
+export interface RestCall {
+  method: string;
+  /** Path without the query string, with %40 decoded to @ (discord.js encodes @original). */
+  path: string;
+  query: URLSearchParams;
+  auth: string | null;
+  /** Parsed JSON body, or null. */
+  body: any;
+  status: number;
+  at: number;
+}
+
+export interface FakeResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface Override {
+  match: (method: string, path: string) => boolean;
+  responses: FakeResponse[];
+}
+
+export type User = typeof ALICE;
+
+/** Option values as a user typed them: strings, integers and booleans. */
+export type OptionValues = Record<string, string | number | boolean>;
+
+export class FakeDiscord {
+  readonly calls: RestCall[] = [];
+  /** Interactions dispatched, by token: when they were sent. */
+  readonly sentAt = new Map<string, number>();
+  private overrides: Override[] = [];
+  private sockets = new Set<WebSocket>();
+  private seq = 0;
+  private counter = 0;
+  private waiters: Array<{ pred: (c: RestCall) => boolean; resolve: (c: RestCall) => void }> = [];
+  private messageCounter = 0;
+  tokenRejected = false;
+  identifies: any[] = [];
+
+  private constructor(
+    private readonly rest: http.Server,
+    private readonly wss: WebSocketServer,
+  ) {}
+
+  static async start(): Promise<FakeDiscord> {
+    const rest = http.createServer();
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await Promise.all([new Promise<void>((r) => rest.listen(0, '127.0.0.1', r)), new Promise<void>((r) => wss.on('listening', r))]);
+    const fake = new FakeDiscord(rest, wss);
+    rest.on('request', (req, res) => fake.onRequest(req, res));
+    wss.on('connection', (sock) => fake.onConnection(sock));
+    return fake;
+  }
+
+  /** What DISCORD_API_URL should be. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${(this.rest.address() as AddressInfo).port}/api`;
+  }
+
+  private get gatewayUrl(): string {
+    return `ws://127.0.0.1:${(this.wss.address() as AddressInfo).port}`;
+  }
+
+  /** The next `responses.length` matching requests get these responses instead of the normal ones. */
+  failNext(match: { method?: string; path: RegExp }, ...responses: FakeResponse[]): void {
+    this.overrides.push({ match: (m, p) => (!match.method || match.method === m) && match.path.test(p), responses: [...responses] });
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.terminate();
+    await new Promise<void>((r) => this.wss.close(() => r()));
+    this.rest.closeAllConnections();
+    await new Promise<void>((r) => this.rest.close(() => r()));
+  }
+
+  /** Resolves with the first recorded call (past or future) that matches. */
+  waitForCall(pred: (c: RestCall) => boolean, timeoutMs = 10_000): Promise<RestCall> {
+    const seen = this.calls.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const w = { pred, resolve: (c: RestCall) => (clearTimeout(t), resolve(c)) };
+      const t = setTimeout(() => {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        reject(new Error(`no matching REST call within ${timeoutMs} ms; calls so far:\n${this.calls.map((c) => `${c.method} ${c.path} ${c.status}`).join('\n')}`));
+      }, timeoutMs);
+      this.waiters.push(w);
+    });
+  }
+
+  /** Every call made for one interaction token (callbacks, edits of @original, follow-ups). */
+  callsFor(token: string): RestCall[] {
+    return this.calls.filter((c) => c.path.includes(`/${token}/`) || c.path.endsWith(`/${token}`));
+  }
+
+  /**
+   * The message the user ends up seeing for an interaction: the data of a type 4/7 callback, or the edit of
+   * @original that follows a deferral (type 5/6). Waits for it.
+   */
+  async finalReply(token: string, timeoutMs = 10_000): Promise<{ data: any; calls: RestCall[]; kind: 'reply' | 'update' | 'edit' }> {
+    const c = await this.waitForCall(
+      (c) =>
+        c.status < 300 &&
+        ((c.path.includes(`/${token}/callback`) && (c.body?.type === 4 || c.body?.type === 7)) ||
+          (c.method === 'PATCH' && c.path.includes(`/${token}/messages/@original`))),
+      timeoutMs,
+    );
+    const kind = c.method === 'PATCH' ? 'edit' : c.body.type === 7 ? 'update' : 'reply';
+    return { data: kind === 'edit' ? c.body : c.body.data, calls: this.callsFor(token), kind };
+  }
+
+  // ---------- REST ----------
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const path = url.pathname.replace(/%40/g, '@');
+      let body: any = null;
+      try {
+        body = raw ? JSON.parse(raw) : null;
+      } catch {
+        body = raw;
+      }
+      const method = req.method ?? 'GET';
+      const r = this.respond(method, path, body);
+      const call: RestCall = { method, path, query: url.searchParams, auth: req.headers.authorization ?? null, body, status: r.status, at: performance.now() };
+      this.calls.push(call);
+      for (const w of [...this.waiters]) {
+        if (w.pred(call)) {
+          this.waiters = this.waiters.filter((x) => x !== w);
+          w.resolve(call);
+        }
+      }
+      const headers: Record<string, string> = { ...(r.headers ?? {}) };
+      if (r.body !== undefined) headers['content-type'] = 'application/json';
+      res.writeHead(r.status, headers);
+      res.end(r.body !== undefined ? JSON.stringify(r.body) : undefined);
+    });
+  }
+
+  private respond(method: string, path: string, body: any): FakeResponse {
+    const o = this.overrides.find((x) => x.responses.length && x.match(method, path));
+    if (o) return o.responses.shift()!;
+    if (method === 'GET' && path === '/api/v10/gateway/bot') {
+      if (this.tokenRejected) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+      return {
+        status: 200,
+        body: { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: 1 } },
+      };
+    }
+    if (method === 'POST' && /^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return { status: 204 };
+    const hook = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/.exec(path);
+    if (hook) {
+      if (method === 'DELETE') return { status: 204 };
+      return { status: 200, body: this.messageFrom(body ?? {}, hook[3] === '@original' ? undefined : hook[3]) };
+    }
+    const cmds = /^\/api\/v10\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path);
+    if (cmds && method === 'PUT') {
+      if (this.tokenRejected) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+      return { status: 200, body: (body as any[]).map((c, n) => ({ ...c, id: String(700000000000000000n + BigInt(n)), application_id: cmds[1], guild_id: cmds[2], version: '1' })) };
+    }
+    return { status: 404, body: { message: 'Unknown route', code: 0 } };
+  }
+
+  /** A message object as Discord returns it, from a message payload the bot sent. */
+  messageFrom(data: any, id?: string, extra: object = {}): any {
+    return {
+      id: id ?? String(300000000000000000n + BigInt(++this.messageCounter)),
+      channel_id: CHANNEL_ID,
+      guild_id: GUILD_ID,
+      type: 20,
+      content: data.content ?? '',
+      author: { id: APP_ID, username: 'crux', discriminator: '0', avatar: null, bot: true },
+      attachments: [],
+      embeds: data.embeds ?? [],
+      components: data.components ?? [],
+      mentions: [],
+      mention_roles: [],
+      pinned: false,
+      mention_everyone: false,
+      tts: false,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      flags: data.flags ?? 0,
+      webhook_id: APP_ID,
+      application_id: APP_ID,
+      ...extra,
+    };
+  }
+
+  // ---------- gateway ----------
+
+  private onConnection(sock: WebSocket): void {
+    this.sockets.add(sock);
+    sock.on('close', () => this.sockets.delete(sock));
+    sock.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 } }));
+    sock.on('message', (raw) => {
+      const p = JSON.parse(raw.toString());
+      if (p.op === 1) sock.send(JSON.stringify({ op: 11 }));
+      if (p.op === 2) {
+        this.identifies.push(p.d);
+        sock.send(
+          JSON.stringify({
+            op: 0,
+            t: 'READY',
+            s: ++this.seq,
+            d: {
+              v: 10,
+              user: { id: APP_ID, username: 'crux', discriminator: '0', global_name: null, avatar: null, bot: true },
+              guilds: [],
+              session_id: 'fake-session',
+              resume_gateway_url: this.gatewayUrl,
+              application: { id: APP_ID, flags: 0 },
+            },
+          }),
+        );
+      }
+    });
+  }
+
+  /** A snowflake for a moment `ageMs` in the past (discord.js reads an interaction's creation time from its id). */
+  snowflake(ageMs = 0): string {
+    return String(((BigInt(Date.now() - ageMs) - DISCORD_EPOCH) << 22n) | BigInt(++this.counter % 4096));
+  }
+
+  private dispatch(d: any): void {
+    const frame = JSON.stringify({ op: 0, t: 'INTERACTION_CREATE', s: ++this.seq, d });
+    this.sentAt.set(d.token, performance.now());
+    for (const s of this.sockets) s.send(frame);
+  }
+
+  private base(o: { user?: User; ageMs?: number; channelId?: string; guildId?: string }) {
+    const token = `itoken-${++this.counter}-${Math.random().toString(36).slice(2, 10)}`;
+    const guildId = o.guildId ?? GUILD_ID;
+    const channelId = o.channelId ?? CHANNEL_ID;
+    return {
+      id: this.snowflake(o.ageMs),
+      application_id: APP_ID,
+      token,
+      version: 1,
+      guild_id: guildId,
+      channel_id: channelId,
+      channel: { id: channelId, type: 0, guild_id: guildId, name: 'general' },
+      member: { user: o.user ?? ALICE, roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, permissions: '2248473465835073', flags: 0 },
+      app_permissions: '2248473465835073',
+      locale: 'en-US',
+      guild_locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: { 0: guildId },
+      context: 0,
+    };
+  }
+
+  private static options(values: OptionValues, focused?: string) {
+    return Object.entries(values).map(([name, value]) => ({
+      name,
+      type: typeof value === 'boolean' ? 5 : typeof value === 'number' ? 4 : 3,
+      value,
+      ...(name === focused ? { focused: true } : {}),
+    }));
+  }
+
+  /** A slash command, e.g. slash('crux', { topic: 'hyperstition' }). Returns its token. */
+  slash(name: string, values: OptionValues = {}, o: { user?: User; ageMs?: number; channelId?: string; guildId?: string } = {}): string {
+    const d = { ...this.base(o), type: 2, data: { id: '700000000000000001', name, type: 1, options: FakeDiscord.options(values) } };
+    this.dispatch(d);
+    return d.token;
+  }
+
+  /** Typing into an option with autocomplete. */
+  autocomplete(name: string, values: OptionValues, focused: string, o: { user?: User } = {}): string {
+    const d = { ...this.base(o), type: 4, data: { id: '700000000000000001', name, type: 1, options: FakeDiscord.options(values, focused) } };
+    this.dispatch(d);
+    return d.token;
+  }
+
+  /** "Apps > <name>" on a message with this text. */
+  messageCommand(name: string, content: string, o: { user?: User; ageMs?: number } = {}): string {
+    const target = {
+      ...this.messageFrom({ content }, undefined, { author: BOB, webhook_id: undefined, application_id: undefined, type: 0 }),
+    };
+    const d = { ...this.base(o), type: 2, data: { id: '700000000000000002', name, type: 3, target_id: target.id, resolved: { messages: { [target.id]: target } } } };
+    this.dispatch(d);
+    return d.token;
+  }
+
+  /**
+   * Presses a button of a message the bot sent. `message` is the data of finalReply (what the bot sent);
+   * `ephemeral` and `owner` say how Discord would show it.
+   */
+  press(message: any, customId: string, o: { user?: User; owner?: User; ephemeral?: boolean; ageMs?: number } = {}): string {
+    const msg = this.messageFrom(message, undefined, {
+      flags: o.ephemeral ? 64 : 0,
+      interaction_metadata: { id: this.snowflake(), type: 2, user: o.owner ?? ALICE, authorizing_integration_owners: { 0: GUILD_ID } },
+    });
+    const d = { ...this.base(o), type: 3, message: msg, data: { custom_id: customId, component_type: 2 } };
+    this.dispatch(d);
+    return d.token;
+  }
+}
+
+/** The custom_ids of a message's buttons, by label. */
+export function buttonsOf(data: any): Record<string, { id: string; disabled: boolean }> {
+  const out: Record<string, { id: string; disabled: boolean }> = {};
+  for (const row of data.components ?? []) for (const b of row.components ?? []) out[b.label] = { id: b.custom_id, disabled: !!b.disabled };
+  return out;
+}
+
+/** Every text a user could see in a message: content, embed titles, descriptions, fields, footers. */
+export function visibleParts(data: any): string[] {
+  const out: string[] = [];
+  if (data.content) out.push(data.content);
+  for (const e of data.embeds ?? []) {
+    if (e.title) out.push(e.title);
+    if (e.description) out.push(e.description);
+    for (const f of e.fields ?? []) out.push(f.name, f.value);
+    if (e.footer?.text) out.push(e.footer.text);
+  }
+  return out;
+}
