@@ -7,7 +7,7 @@ import type { Problem } from '../corpus/types.ts';
 import { Bm25Index, type IndexData } from './bm25.ts';
 
 /** Bump when the file layout, the tokenizer or the passage shape changes: older files are then rebuilt. */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 const MAGIC = 'CRUXIDX\n';
 
 export interface Snapshot {
@@ -44,16 +44,8 @@ export function saveSnapshot(path: string, s: Snapshot): number {
     offset += buf.length;
   }
   const body = Buffer.concat(parts.map((p) => p[2]));
-  const header = Buffer.from(
-    JSON.stringify({
-      format: FORMAT_VERSION,
-      fingerprint: s.fingerprint,
-      builtAt: s.builtAt,
-      size: body.length,
-      sha256: createHash('sha256').update(body).digest('hex'),
-      sections,
-    }),
-  );
+  const core: HeaderCore = { format: FORMAT_VERSION, fingerprint: s.fingerprint, builtAt: s.builtAt, size: body.length, sections };
+  const header = Buffer.from(JSON.stringify({ ...core, sha256: checksum(core, body) }));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length);
   mkdirSync(dirname(path), { recursive: true });
@@ -61,6 +53,20 @@ export function saveSnapshot(path: string, s: Snapshot): number {
   writeFileSync(tmp, Buffer.concat([Buffer.from(MAGIC), len, header, body]));
   renameSync(tmp, path);
   return MAGIC.length + 4 + header.length + body.length;
+}
+
+interface HeaderCore {
+  format: number;
+  fingerprint: string;
+  builtAt: string;
+  size: number;
+  sections: Section[];
+}
+
+/** The checksum covers the header as well as the body, so a damaged section table is caught like damaged data. */
+function checksum(h: HeaderCore, body: Buffer): string {
+  const core = JSON.stringify({ format: h.format, fingerprint: h.fingerprint, builtAt: h.builtAt, size: h.size, sections: h.sections });
+  return createHash('sha256').update(core).update(body).digest('hex');
 }
 
 function bytes(a: Uint32Array | Uint16Array): Buffer {
@@ -88,10 +94,13 @@ export function loadSnapshot(path: string, fingerprint: string): Snapshot {
     throw new SnapshotError('corrupt', 'saved index is not a Crux index file');
   }
   const hlen = file.readUInt32LE(MAGIC.length);
-  let header: { format: number; fingerprint: string; builtAt: string; size: number; sha256: string; sections: Section[] };
+  let header: HeaderCore & { sha256: string };
   try {
     header = JSON.parse(file.subarray(MAGIC.length + 4, MAGIC.length + 4 + hlen).toString());
   } catch {
+    throw new SnapshotError('corrupt', 'saved index has an unreadable header');
+  }
+  if (!header || typeof header !== 'object' || !Array.isArray(header.sections)) {
     throw new SnapshotError('corrupt', 'saved index has an unreadable header');
   }
   if (header.format !== FORMAT_VERSION) {
@@ -100,9 +109,19 @@ export function loadSnapshot(path: string, fingerprint: string): Snapshot {
   if (header.fingerprint !== fingerprint) throw new SnapshotError('stale', 'corpus changed since the index was built');
   const body = file.subarray(MAGIC.length + 4 + hlen);
   if (body.length !== header.size) throw new SnapshotError('corrupt', `saved index is truncated (${body.length} of ${header.size} bytes)`);
-  if (createHash('sha256').update(body).digest('hex') !== header.sha256) {
+  if (checksum(header, body) !== header.sha256) {
     throw new SnapshotError('corrupt', 'saved index fails its checksum');
   }
+  try {
+    return decode(header, body, fingerprint);
+  } catch (e) {
+    if (e instanceof SnapshotError) throw e;
+    throw new SnapshotError('corrupt', `saved index does not decode (${(e as Error).message})`);
+  }
+}
+
+/** Turns the checked body into a snapshot, refusing sections that do not fit together. */
+function decode(header: HeaderCore, body: Buffer, fingerprint: string): Snapshot {
   const get = (name: string) => {
     const s = header.sections.find((x) => x.name === name);
     if (!s) throw new SnapshotError('corrupt', `saved index lacks its ${name} section`);
@@ -120,12 +139,23 @@ export function loadSnapshot(path: string, fingerprint: string): Snapshot {
     docLen: get('docLen'),
     wordDf: get('wordDf'),
   };
+  const passages: Passage[] = get('passages');
+  const docPassage: Uint32Array = get('docPassage');
+  const fits =
+    Array.isArray(passages) &&
+    data.offsets.length === data.terms.length + 1 &&
+    data.offsets[data.terms.length] === data.docs.length &&
+    data.docs.length === data.tfs.length &&
+    data.wordDf.length === data.words.length &&
+    data.docLen.length === docPassage.length &&
+    docPassage.every((i) => i < passages.length);
+  if (!fits) throw new SnapshotError('corrupt', 'saved index sections do not fit together');
   return {
     fingerprint,
     builtAt: header.builtAt,
-    passages: get('passages'),
+    passages,
     problems: get('problems'),
-    docPassage: get('docPassage'),
+    docPassage,
     index: new Bm25Index(data),
   };
 }
