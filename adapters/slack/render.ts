@@ -107,10 +107,10 @@ const safeUrl = (u: string | null | undefined) => (u && /^https?:\/\/[^\s<>|]+$/
 /** "— Title (linked when it has a URL) · by Author · Site, 2026". */
 export function sourceElements(s: SourceInfo): RichTextElement[] {
   const url = safeUrl(s.url);
-  const title = s.title || s.id;
+  const title = trimAtSentence(s.title || s.id, 300);
   const out: RichTextElement[] = [txt('— '), url ? { type: 'link', url, text: title } : txt(title)];
   const when = s.date ?? (s.year != null ? String(s.year) : null);
-  const bits = [s.author ? `by ${s.author}` : null, [s.site, when].filter(Boolean).join(', ') || null].filter(Boolean);
+  const bits = [s.author ? `by ${trimAtSentence(s.author, 100)}` : null, [s.site, when].filter(Boolean).join(', ') || null].filter(Boolean);
   if (bits.length) out.push(txt(` · ${bits.join(' · ')}`));
   return out;
 }
@@ -154,6 +154,8 @@ function headerBlock(a: Answer): RichTextBlock {
 }
 
 function positionsBlock(ps: Position[], focus: number): RichTextBlock {
+  // Labels share the block's 3000 characters (each line also carries about 60 of weight text).
+  const labelMax = Math.max(40, Math.min(300, Math.floor((MAX_SECTION_CHARS - 20) / ps.length) - 70));
   return rich([
     { type: 'rich_text_section', elements: [txt('Positions', { bold: true })] },
     {
@@ -161,7 +163,7 @@ function positionsBlock(ps: Position[], focus: number): RichTextBlock {
       style: 'bullet',
       elements: ps.map((p, i) => ({
         type: 'rich_text_section',
-        elements: [txt(`${letter(i)}. `), txt(trimAtSentence(p.label, 300), i === focus ? { bold: true } : undefined), txt(` (${weightText(p)})`)],
+        elements: [txt(`${letter(i)}. `), txt(trimAtSentence(p.label, labelMax), i === focus ? { bold: true } : undefined), txt(` (${weightText(p)})`)],
       })),
     },
   ]);
@@ -182,13 +184,15 @@ function exchangeBlock(xs: Exchange[], i: number, ps: Position[]): RichTextBlock
     if (pi != null && ps[pi]) els.push(txt(` (position ${letter(pi)})`));
     return els;
   };
-  const head = `Exchange ${i + 1} of ${xs.length}`;
-  const budget = Math.floor((MAX_SECTION_CHARS - head.length - 40) / 2);
+  const head: RichTextElement[] = [txt(`Exchange ${i + 1} of ${xs.length}`, { bold: true }), txt(x.via === 'parent' ? ' · a reply' : ' · a quoted reply')];
+  const claim = side('Claim', x.claimPosition);
+  const reply = side('Reply', x.replyPosition);
+  const budget = Math.floor((MAX_SECTION_CHARS - chars(head) - chars(claim) - chars(reply)) / 2);
   return rich([
-    { type: 'rich_text_section', elements: [txt(head, { bold: true }), txt(x.via === 'parent' ? ' · a reply' : ' · a quoted reply')] },
-    { type: 'rich_text_section', elements: side('Claim', x.claimPosition) },
+    { type: 'rich_text_section', elements: head },
+    { type: 'rich_text_section', elements: claim },
     ...quoteWithSource(x.claim, budget),
-    { type: 'rich_text_section', elements: side('Reply', x.replyPosition) },
+    { type: 'rich_text_section', elements: reply },
     ...quoteWithSource(x.reply, budget),
   ]);
 }
