@@ -81,6 +81,7 @@ export function linkQuotes(passages: Passage[], quoted: Map<number, string[]>): 
     if (s === undefined) folded.set(p, (s = fold(p.text)));
     return s;
   };
+  const unlinked: Array<[Passage, string[]]> = [];
   for (const [ord, quotes] of quoted) {
     const p = passages[ord];
     const pieces = quotes.flatMap(quotePieces);
@@ -98,8 +99,47 @@ export function linkQuotes(passages: Passage[], quoted: Map<number, string[]>): 
     for (let i = at - 1; i >= 0 && i >= at - THREAD_WINDOW; i--) candidates.push(group[i]);
     const hit = candidates.find((c) => c !== p && (!p.record || c.record !== p.record) && pieces.some((q) => f(c).includes(q)));
     if (hit) p.quotes = hit.dupOf ?? hit.id;
+    else unlinked.push([p, pieces]);
+  }
+  if (unlinked.length) linkAnywhere(passages, unlinked);
+}
+
+/**
+ * Last resort for quotes not found nearby: anywhere in the corpus. One pass lists the passages holding the longest
+ * word of each quote; only those are compared. The nearest earlier passage wins, else the nearest later one.
+ */
+function linkAnywhere(passages: Passage[], unlinked: Array<[Passage, string[]]>): void {
+  const keyOf = (piece: string) => piece.split(WORD_SPLIT).reduce((a, b) => (b.length > a.length ? b : a), '');
+  const wanted = new Map<string, number[]>();
+  for (const [, pieces] of unlinked) for (const q of pieces) wanted.set(keyOf(q), []);
+  wanted.delete('');
+  passages.forEach((c, i) => {
+    if (c.dupOf) return;
+    const seen = new Set<string>();
+    for (const w of c.text.toLowerCase().normalize('NFKC').split(WORD_SPLIT)) {
+      const l = wanted.get(w);
+      if (l && !seen.has(w)) {
+        seen.add(w);
+        l.push(i);
+      }
+    }
+  });
+  for (const [p, pieces] of unlinked) {
+    // Distance in corpus order, earlier passages first.
+    const far = (c: Passage) => (c.ord < p.ord ? p.ord - c.ord : passages.length + c.ord - p.ord);
+    let best: Passage | null = null;
+    for (const q of pieces) {
+      for (const i of wanted.get(keyOf(q)) ?? []) {
+        const c = passages[i];
+        if (c === p || (p.record && c.record === p.record) || (best && far(c) >= far(best))) continue;
+        if (fold(c.text).includes(q)) best = c;
+      }
+    }
+    if (best) p.quotes = best.id;
   }
 }
+
+const WORD_SPLIT = /[^\p{L}\p{N}]+/u;
 
 function groupOf(p: Passage): string {
   return p.thread ? `t:${p.thread}` : `f:${p.file}`;

@@ -23,7 +23,8 @@ export const htmlToText: (html: string) => string = compile({
 
 /** Paragraphs (blank-line blocks) of a body, without its blockquotes (`line` counts from the body's first line). */
 export function ownParagraphs(text: string): OwnParagraph[] {
-  return withoutQuotes(blocks(text.split(/\r?\n/)));
+  // Lone markdown headings are not anyone's argument (as in .md files).
+  return withoutQuotes(blocks(text.split(/\r?\n/)).filter((p) => !/^#{1,6}\s/.test(p.text) || p.text.includes('\n')));
 }
 
 /** Markdown code fences blanked out (they are not prose), keeping everything else as written. */

@@ -54,9 +54,11 @@ export function parseJson(text: string, problem: ProblemSink, what = 'records'):
   } catch (e) {
     const salvaged = salvage(text);
     if (salvaged) {
+      // Point at the first record that was lost: the first thing after the last complete one.
+      const lost = salvaged.cut + (/[^\s,]/.exec(text.slice(salvaged.cut))?.index ?? 0);
       problem({
-        line: lineAt(text, salvaged.cut),
-        message: `JSON is cut off or broken here (${(e as Error).message}); read the complete ${what} before it`,
+        line: lineAt(text, lost),
+        message: `JSON is cut off or broken from here on (${(e as Error).message}); read the complete ${what} before it`,
       });
       return salvaged.value;
     }
