@@ -11,6 +11,7 @@ import { parseQuery, Vocabulary } from './search/query.ts';
 import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError, type Snapshot } from './search/snapshot.ts';
 import { excerpt } from './excerpt.ts';
 import { cleanQuery, fold } from './text.ts';
+import { describeFilters, hasFilters, mergeFilters, parseFilters, passageFilter, type Filters } from './filters.ts';
 import { UserError } from './errors.ts';
 import { findExchanges, findPositions, type CorpusView, type Relevant } from './positions/index.ts';
 
@@ -169,29 +170,37 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     return [...seen.values()];
   })();
 
-  function allowFor(filters: string[] | undefined): ((doc: number) => boolean) | undefined {
-    if (!filters?.length) return undefined;
+  function allowFor(filters: string[] | undefined, more?: Filters): ((doc: number) => boolean) | undefined {
+    // Author, date and score filters (src/filters.ts); sources are matched below, by title, id or site.
+    const keep = more ? passageFilter(more, passages) : undefined;
+    if (!filters?.length) return keep && ((doc) => keep(passages[docPassage[doc]]));
     const wanted = filters.map((f) => fold(f));
     const ok = new Set(
-      sourceList.filter((s) => wanted.some((w) => fold(s.title).includes(w) || fold(s.id).includes(w))).map((s) => s.title),
+      sourceList
+        .filter((s) => wanted.some((w) => fold(s.title).includes(w) || fold(s.id).includes(w) || fold(s.site ?? '').includes(w)))
+        .map((s) => s.title),
     );
     if (ok.size === 0) throw new UserError('UNKNOWN_SOURCE', `No source matches ${filters.map((f) => `"${f}"`).join(', ')}.`);
-    return (doc) => ok.has(passages[docPassage[doc]].source.title);
+    return (doc) => ok.has(passages[docPassage[doc]].source.title) && (!keep || keep(passages[docPassage[doc]]));
   }
 
   function ask(query: string, opts: AskOptions = {}): Answer {
     const t0 = performance.now();
     const limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(opts.limit ?? DEFAULT_LIMIT)));
-    const q = cleanQuery(query);
-    if (!q) throw new UserError('EMPTY_QUERY', 'Type a topic to look up, for example: hyperstition');
+    const typed = parseFilters(query); // author:, since:, until:, source:, min-score: inside the query text
+    const filters = mergeFilters(typed.filters, opts.filters);
+    const q = cleanQuery(typed.text);
+    if (!q) throw new UserError('EMPTY_QUERY', !hasFilters(typed.filters) ? 'Type a topic to look up, for example: hyperstition' : 'Add a topic to the filters, for example: author:Theo waste');
     const notices: string[] = [];
+    const filtered = describeFilters(filters);
+    if (filtered) notices.push(filtered);
     const parsed = parseQuery(q, index, vocab);
     let terms = parsed.terms;
     if (terms.length > MAX_QUERY_TERMS) {
       terms = [...terms].sort((a, b) => index.idf(b.term) - index.idf(a.term)).slice(0, MAX_QUERY_TERMS);
       notices.push(`Long query: searched for its ${MAX_QUERY_TERMS} most distinctive words.`);
     }
-    const allow = allowFor(opts.sources);
+    const allow = allowFor([...(opts.sources ?? []), ...filters.sources], filters);
     const pool = Math.max(RELEVANT_POOL, limit * 4);
     const found = terms.length ? index.search(terms, Math.max(pool * 3, rankParams.candidates), allow) : [];
     const own = new Map(found.map((f) => [f.doc, f.score * brevity(f.doc)]));

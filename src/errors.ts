@@ -1,6 +1,17 @@
 // Errors a user caused (bad query, bad option, bad corpus path): shown as friendly replies, never as stack traces.
 
-export type UserErrorCode = 'EMPTY_QUERY' | 'BAD_OPTION' | 'NO_CORPUS' | 'UNKNOWN_SOURCE' | 'RATE_LIMITED' | 'EXPIRED' | 'FORBIDDEN';
+export type UserErrorCode =
+  | 'EMPTY_QUERY'
+  | 'BAD_OPTION'
+  | 'NO_CORPUS'
+  | 'UNKNOWN_SOURCE'
+  | 'RATE_LIMITED'
+  | 'EXPIRED'
+  | 'FORBIDDEN'
+  /** A filter in the query (author:, since:, until:, source:, min-score:) is malformed. */
+  | 'BAD_FILTER'
+  /** author: names nobody in the corpus. */
+  | 'UNKNOWN_AUTHOR';
 
 export class UserError extends Error {
   constructor(

@@ -86,4 +86,6 @@ export interface AskOptions {
   limit?: number;
   /** Only passages whose source id or title matches one of these (case-insensitive substring). */
   sources?: string[];
+  /** Filters given as options (e.g. on Discord), added to those typed in the query (author:, since:, …). */
+  filters?: Partial<import('./filters.ts').Filters>;
 }
