@@ -19,7 +19,7 @@ export interface Filters {
 
 export const noFilters = (): Filters => ({ authors: [], since: null, until: null, sources: [], minScore: null });
 
-const FILTER = /(^|\s)(author|by|since|after|until|before|source|in|min-score|minscore):(?:"([^"]*)"|'([^']*)'|(\S+))/gi;
+const FILTER = /(^|\s)(author|by|since|after|until|before|source|in|min-score|minscore):(?:"([^"]*)"|'([^']*)'|(\S+)|(?=\s|$))/gi;
 
 /** Splits a query into its words and its filters. Throws UserError (BAD_FILTER) on a malformed date or number. */
 export function parseFilters(query: string): { text: string; filters: Filters } {
