@@ -3,6 +3,7 @@ import type { Config } from '../src/config.ts';
 import type { Engine } from '../src/engine.ts';
 import type { Store } from '../src/store.ts';
 import { slackAdapter } from './slack/index.ts';
+import { discordAdapter } from './discord/index.ts';
 
 /** What every platform adapter gets from the entry point. */
 export interface AdapterContext {
@@ -31,3 +32,4 @@ export interface PlatformAdapter {
 
 export const platformAdapters: PlatformAdapter[] = [];
 platformAdapters.push(slackAdapter);
+platformAdapters.push(discordAdapter);

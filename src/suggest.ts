@@ -16,7 +16,7 @@ export interface Suggestion {
 export interface Suggester {
   /** Up to `limit` suggestions for what the user has typed so far ("" gives the corpus's main topics). */
   suggest(input: string, limit?: number): Suggestion[];
-  /** Source titles only (for a source filter): those containing what was typed first, then fuzzy matches. */
+  /** Source titles only (for a source filter): those containing what was typed, else the closest by spelling. */
   suggestTitles(input: string, limit?: number): Suggestion[];
   /** How many phrases and titles it knows. */
   size: number;
@@ -88,7 +88,8 @@ export function createSuggester(src: { passages: Passage[]; sources: SourceInfo[
     const q = fold(input);
     if (limit <= 0) return [];
     const contains = titles.filter((t) => t.folded.includes(q));
-    const fuzzy = q ? titleFuse.search(q).map((r) => r.item).filter((t) => !contains.includes(t)) : [];
+    // Fuzzy matches only when nothing contains the text as typed (a typo), so they never crowd out real matches.
+    const fuzzy = q && !contains.length ? titleFuse.search(q).map((r) => r.item) : [];
     return [...contains, ...fuzzy].slice(0, limit).map((e, i, all) => ({ text: e.text, kind: e.kind, score: round(1 - i / all.length) }));
   }
 

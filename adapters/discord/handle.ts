@@ -27,7 +27,8 @@ export interface HandlerOptions {
   engine: Engine;
   store: Store;
   log: Log;
-  suggester: Suggester;
+  /** The suggester for the engine in service (it may be swapped for a rebuilt one while running). */
+  suggester: () => Suggester;
   /** Servers (guild ids) whose answers are public by default; '*' for all. Others answer ephemerally. */
   publicGuilds?: string[];
   /** Answer directly only if the reply can be sent within this many ms of the interaction's creation. */
@@ -236,7 +237,7 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
     const focused = i.options.getFocused(true);
     const typed = String(focused.value ?? '');
     const found =
-      i.commandName !== 'crux' ? [] : focused.name === 'source' ? o.suggester.suggestTitles(typed, LIMITS.choices) : o.suggester.suggest(typed, LIMITS.choices);
+      i.commandName !== 'crux' ? [] : focused.name === 'source' ? o.suggester().suggestTitles(typed, LIMITS.choices) : o.suggester().suggest(typed, LIMITS.choices);
     const seen = new Set<string>();
     const choices: Array<{ name: string; value: string }> = [];
     for (const s of found) {

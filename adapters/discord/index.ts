@@ -25,7 +25,8 @@ const CALLBACK_WAIT_MS = 2000;
 /** The running Discord adapter. Rejects, naming the variable, when the configuration is missing or the token is refused. */
 export async function startDiscord(ctx: AdapterContext, opts: DiscordAdapterOptions = {}): Promise<RunningAdapter> {
   const cfg = discordSettings(ctx.config);
-  const suggester = suggesterFor(ctx.engine);
+  // Built now, so the first keystroke is answered fast; rebuilt on first use after the index is swapped.
+  suggesterFor(ctx.engine);
   const rateLimited = (info: { method: string; route: string; retryAfter: number; global: boolean; scope: string }) =>
     ctx.log.warn(`discord: rate limited on ${info.method.toUpperCase()} ${info.route} for ${info.retryAfter} ms`, { global: info.global, scope: info.scope });
   const client = new Client({
@@ -46,7 +47,7 @@ export async function startDiscord(ctx: AdapterContext, opts: DiscordAdapterOpti
     engine: ctx.engine,
     store: ctx.store,
     log: ctx.log,
-    suggester,
+    suggester: () => suggesterFor(ctx.engine),
     publicGuilds: cfg.publicGuilds,
     replyBudgetMs: opts.replyBudgetMs,
     buttonTtlMs: opts.buttonTtlMs,

@@ -75,7 +75,7 @@ export function messageLength(m: DiscordMessage): number {
 /** "— [Title](url) · LessWrong, 2026": the source of a quote, its title linked when it has a web address. */
 export function sourceLine(s: SourceInfo): string {
   const title = escapeFit(s.title.replace(/\s+/g, ' ').trim() || s.id, CAP.sourceTitle).replace(/[[\]]/g, '\\$&');
-  const url = s.url && /^https?:\/\/[^\s]+$/i.test(s.url) && s.url.length <= 512 ? s.url.replace(/[()<>]/g, encodeURIComponent) : null;
+  const url = s.url && /^https?:\/\/[^\s]+$/i.test(s.url) && s.url.length <= 512 ? s.url.replace(/[()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : null;
   const bits = [url ? `[${title}](${url})` : title];
   if (s.author) bits.push(`by ${escapeFit(s.author, 80)}`);
   const when = s.date ?? (s.year != null ? String(s.year) : null);
@@ -226,7 +226,7 @@ export function renderAnswer(a: Answer, o: AnswerRenderOptions): RenderedAnswer 
 
   const message: DiscordMessage = { embeds, components: [], allowedMentions: NO_MENTIONS };
   if (o.postedBy) message.content = `Shared by <@${o.postedBy}>`;
-  if (o.buttonId && (shown || a.positions.length || a.exchanges.length)) {
+  if (o.buttonId && (shown || v.off > 0 || a.positions.length || a.exchanges.length)) {
     const id = o.buttonId;
     const shownCounts = { passages: shown, exchanges: a.exchanges.length };
     const button = (action: Action, label: string, disabled = false, primary = false): APIButtonComponentWithCustomId => ({
@@ -285,7 +285,7 @@ export function renderHelp(entries: HelpEntry[], commands: Command[]): DiscordMe
     title: 'Crux: how to use it',
     description:
       'Crux answers with verbatim passages from the corpus, the positions people took, and the exchanges where they meet. ' +
-      'Answers are visible only to you unless you set `public:True` or press "Post to channel".',
+      'Answers are visible only to you unless this server shares them by default, you set `public:True`, or you press "Post to channel".',
     fields,
   };
   return { embeds: [embed], components: [], allowedMentions: NO_MENTIONS };
