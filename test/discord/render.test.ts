@@ -1,6 +1,6 @@
 // The Discord renderer on exact payloads: what a reader sees, within every Discord limit, from corpus text verbatim.
 import { describe, expect, test } from 'vitest';
-import { clip, escapeFit, escapeText, fitMarked, LIMITS, markedToMarkdown } from '../../adapters/discord/fit.ts';
+import { clip, escapeFit, escapeText, fitMarked, LIMITS, markedToMarkdown, type Marked } from '../../adapters/discord/fit.ts';
 import { messageLength, renderAnswer, renderApology, renderHelp, renderText, slashExample, sourceLine } from '../../adapters/discord/render.ts';
 import { commands } from '../../commands/index.ts';
 import { helpEntries } from '../../commands/help.ts';
@@ -319,8 +319,8 @@ describe('escaping corpus text', () => {
   });
 
   test('fitting cuts after whole sentences, then after whole words, and says so with …', () => {
-    const m = { text: 'First sentence here. Second one is longer than the first. Third.', highlights: [] };
-    const plain = (x: typeof m) => x.text;
+    const m: Marked = { text: 'First sentence here. Second one is longer than the first. Third.', highlights: [] };
+    const plain = (x: Marked) => x.text;
     expect(fitMarked(m, 100, plain)!.text).toBe(m.text);
     expect(fitMarked(m, 60, plain)!.text).toBe('First sentence here. Second one is longer than the first. …');
     expect(fitMarked(m, 30, plain)!.text).toBe('First sentence here. …');
