@@ -28,6 +28,14 @@ export interface Config {
   cacheDir: string | null;
   storeUrl: string | null;
   httpPort: number | null;
+  /** CRUX_HTTP_HOST: where /healthz and /metrics listen (default 127.0.0.1). */
+  httpHost?: string | null;
+  /** CRUX_WATCH_CORPUS: rebuild and swap in the index when corpus files change (default off; SIGHUP always works). */
+  watchCorpus?: boolean;
+  /** CRUX_SHUTDOWN_TIMEOUT (seconds, default 10): how long in-flight work may take after SIGTERM. */
+  shutdownTimeoutMs?: number;
+  /** CRUX_SLACK_CONFIG_USERS: Slack user ids who may change settings besides workspace admins and owners. */
+  slackConfigUsers?: string[];
   logLevel: string;
   /** null when no Discord variable is set; an error when some are set but not all. */
   discord: DiscordConfig | ConfigError | null;
@@ -69,12 +77,24 @@ function port(env: Env, k: string, dflt: number | null): number | null {
   return n;
 }
 
+function seconds(env: Env, k: string, dflt: number): number {
+  const v = val(env, k);
+  if (v == null) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError('Crux', [k], `${k} must be a number of seconds, got "${v}".`);
+  return n;
+}
+
 export function readConfig(env: Env = process.env): Config {
   return {
     corpus: val(env, 'CRUX_CORPUS'),
     cacheDir: val(env, 'CRUX_CACHE_DIR'),
     storeUrl: val(env, 'CRUX_STORE_URL'),
     httpPort: port(env, 'CRUX_HTTP_PORT', null),
+    httpHost: val(env, 'CRUX_HTTP_HOST'),
+    watchCorpus: /^(1|true|yes|on)$/i.test(val(env, 'CRUX_WATCH_CORPUS') ?? ''),
+    shutdownTimeoutMs: seconds(env, 'CRUX_SHUTDOWN_TIMEOUT', 10) * 1000,
+    slackConfigUsers: (val(env, 'CRUX_SLACK_CONFIG_USERS') ?? '').split(/[\s,]+/).filter(Boolean),
     logLevel: val(env, 'CRUX_LOG_LEVEL') ?? 'info',
     discord: discordConfig(env),
     slack: slackConfig(env),

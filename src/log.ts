@@ -188,3 +188,48 @@ export function memorySink(): LogSink & { lines: string[]; records(): Array<Reco
     records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
   };
 }
+
+/** Plain "warning: …" lines for the terminal (npm start with no platform configured), same interface. */
+export function textLog(write: (line: string) => void, level = 'info'): Log {
+  const order = ['debug', 'info', 'warn', 'error'];
+  const min = Math.max(0, order.indexOf(level));
+  const at = (lvl: string, prefix: string) => (msg: string) => {
+    if (order.indexOf(lvl) >= min) write(scrubSecrets(`${prefix}${msg}`));
+  };
+  const l: Log = {
+    debug: at('debug', 'debug: '),
+    info: at('info', ''),
+    warn: at('warn', 'warning: '),
+    error: at('error', 'error: '),
+    child: () => l,
+    flush: () => {},
+  };
+  return l;
+}
+
+/** Every secret value in a configuration (platform tokens, signing secrets, the store password), for createLogger. */
+export function configSecrets(config: object): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown, key: string, depth: number) => {
+    if (depth > 3 || v == null) return;
+    if (typeof v === 'string') {
+      if (/token|secret|password/i.test(key)) out.push(v);
+      if (/url$/i.test(key)) {
+        const m = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i.exec(v);
+        if (m) out.push(decodeURIComponentSafe(m[1]), m[1]);
+      }
+    } else if (typeof v === 'object') {
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) visit(x, k, depth + 1);
+    }
+  };
+  visit(config, '', 0);
+  return [...new Set(out.filter((s) => s.length >= 6))];
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

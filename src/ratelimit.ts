@@ -1,5 +1,6 @@
 // Per-user and per-channel limits on answers, counted in the shared store so they hold across processes.
 import type { Store } from './store.ts';
+import { recordRateLimited } from './metrics.ts';
 
 export interface RateLimit {
   /** How many answers per window. */
@@ -29,13 +30,19 @@ export async function checkRate(
   const channel = limits.channel ?? DEFAULT_CHANNEL_LIMIT;
   if (who.userId) {
     const n = await store.hit(`rate:${platform}:user:${who.userId}`, user.windowMs);
-    if (n > user.max) return { ok: false, scope: 'user', retryAfterS: Math.ceil(user.windowMs / 1000) };
+    if (n > user.max) return rejected(platform, { ok: false, scope: 'user', retryAfterS: Math.ceil(user.windowMs / 1000) });
   }
   if (who.channelId) {
     const n = await store.hit(`rate:${platform}:channel:${who.channelId}`, channel.windowMs);
-    if (n > channel.max) return { ok: false, scope: 'channel', retryAfterS: Math.ceil(channel.windowMs / 1000) };
+    if (n > channel.max) return rejected(platform, { ok: false, scope: 'channel', retryAfterS: Math.ceil(channel.windowMs / 1000) });
   }
   return { ok: true };
+}
+
+/** Counts the rejection for /metrics (crux_rate_limited_total). */
+function rejected(platform: string, v: Verdict): Verdict {
+  recordRateLimited(platform, v.scope ?? 'user');
+  return v;
 }
 
 export function slowDownMessage(v: Verdict): string {

@@ -1,0 +1,146 @@
+// Swaps in a new index while serving: built in a child process (`crux index`), loaded, then swapped in one assignment.
+// Queries never wait on the rebuild and never see half an index: until the swap they use the old engine, after it the new.
+import { spawn } from 'node:child_process';
+import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openEngine, REPO_ROOT, type Engine, type OpenOptions } from './engine.ts';
+import type { Log } from './log.ts';
+
+export interface LiveEngine {
+  /** The engine in service right now. */
+  current(): Engine;
+  /** Rebuilds the index from the corpus and swaps it in. Calls made while one runs share the next run. */
+  reload(why: string): Promise<ReloadResult>;
+  /** Reloads when files under the corpus change (debounced). Returns a function that stops watching. */
+  watch(debounceMs?: number): () => void;
+  /** A rebuild is under way. */
+  reloading(): boolean;
+  /** How many times a new engine was swapped in. */
+  generation(): number;
+  close(): void;
+}
+
+export type ReloadResult = { ok: true; passages: number; ms: number } | { ok: false; error: string };
+
+export interface LiveOptions {
+  corpus: string;
+  cacheDir?: string;
+  format?: string;
+  log: Pick<Log, 'info' | 'warn' | 'error'>;
+  /** Builds the index in a child process (the default); false builds it in this process (tests, tiny corpora). */
+  buildInChild?: boolean;
+}
+
+const CLI = join(REPO_ROOT, 'bin', 'crux.mjs');
+
+/** Runs `crux index` for the corpus in a child process; resolves with its exit code and what it printed. */
+function buildInChild(o: LiveOptions): Promise<{ code: number; output: string }> {
+  return new Promise((done) => {
+    const args = [CLI, 'index', '--corpus', o.corpus, ...(o.format ? ['--format', o.format] : [])];
+    const env = { ...process.env, ...(o.cacheDir ? { CRUX_CACHE_DIR: o.cacheDir } : {}) };
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (b) => (output += b));
+    child.stderr.on('data', (b) => (output += b));
+    child.on('error', (e) => done({ code: 1, output: e.message }));
+    child.on('close', (code) => done({ code: code ?? 1, output: output.trim() }));
+  });
+}
+
+export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
+  let engine = initial;
+  let gen = 0;
+  let running: Promise<ReloadResult> | null = null;
+  let queued: Promise<ReloadResult> | null = null;
+  const watchers: FSWatcher[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const openOpts = (): OpenOptions => ({
+    corpus: o.corpus,
+    cacheDir: o.cacheDir,
+    format: o.format,
+    onNotice: (m) => o.log.warn(m),
+  });
+
+  async function once(why: string): Promise<ReloadResult> {
+    const t0 = performance.now();
+    o.log.info(`Reloading the corpus (${why}).`, { corpus: o.corpus });
+    try {
+      if (o.buildInChild !== false) {
+        const built = await buildInChild(o);
+        if (built.code !== 0 && built.code !== 3) {
+          const error = built.output.split('\n').filter(Boolean).at(-1) ?? `crux index exited with ${built.code}`;
+          o.log.error(`The new index could not be built; still answering from the previous one. ${error}`, { corpus: o.corpus });
+          return { ok: false, error };
+        }
+      }
+      const next = openEngine(openOpts());
+      engine = next;
+      gen++;
+      const ms = Math.round(performance.now() - t0);
+      o.log.info(`Swapped in the new index: ${next.stats.passages} passages from ${next.stats.files} files (${ms} ms).`, {
+        passages: next.stats.passages,
+        generation: gen,
+      });
+      return { ok: true, passages: next.stats.passages, ms };
+    } catch (e) {
+      const error = (e as Error).message;
+      o.log.error(`The new index could not be loaded; still answering from the previous one. ${error}`, { corpus: o.corpus });
+      return { ok: false, error };
+    }
+  }
+
+  function reload(why: string): Promise<ReloadResult> {
+    if (!running) {
+      running = once(why).finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    // One is running: queue exactly one more, so changes made during this build are picked up.
+    if (!queued) {
+      queued = running.then(() => {
+        queued = null;
+        return reload(why);
+      });
+    }
+    return queued;
+  }
+
+  function watchCorpus(debounceMs = 1_000): () => void {
+    const target = resolve(o.corpus);
+    if (!existsSync(target)) return () => {};
+    let timer: NodeJS.Timeout | null = null;
+    const onChange = (_: string, name: string | Buffer | null) => {
+      const n = String(name ?? '');
+      if (n.split(/[\\/]/).some((part) => part.startsWith('.'))) return; // hidden files and folders are not corpus
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        timers.delete(t);
+        void reload(`files changed under ${o.corpus}`);
+      }, debounceMs);
+      const t = timer;
+      timers.add(t);
+    };
+    const w = statSync(target).isDirectory() ? watch(target, { recursive: true }, onChange) : watch(target, onChange);
+    w.on('error', (e) => o.log.warn(`Stopped watching ${o.corpus}: ${e.message}`));
+    watchers.push(w);
+    return () => {
+      w.close();
+      if (timer) clearTimeout(timer);
+    };
+  }
+
+  return {
+    current: () => engine,
+    reload,
+    watch: watchCorpus,
+    reloading: () => running !== null,
+    generation: () => gen,
+    close: () => {
+      for (const w of watchers.splice(0)) w.close();
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+    },
+  };
+}
