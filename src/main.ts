@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_LIMIT, MAX_LIMIT, openEngine, REPO_ROOT, type Engine } from './engine.ts';
+import { DEFAULT_CACHE, DEFAULT_LIMIT, MAX_LIMIT, openEngine, REPO_ROOT, type Engine } from './engine.ts';
 import { isUserError } from './errors.ts';
 import { loadDotEnv, readConfig } from './config.ts';
 import type { Answer } from './types.ts';
@@ -45,6 +45,7 @@ const stdio: Io = {
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   loadDotEnv(REPO_ROOT);
+  if (io === stdio) quietOnClosedPipe();
   let parsed;
   try {
     parsed = parseArgs({
@@ -139,7 +140,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     }
     const query = positionals.join(' ');
     if (!positionals.length) {
-      await runRepl({ engine, input: process.stdin, output: process.stdout, color, limit, historyFile: join(REPO_ROOT, 'data', '.cache', 'history') });
+      await runRepl({ engine, input: process.stdin, output: process.stdout, color, limit, historyFile: join(readConfig().cacheDir ?? DEFAULT_CACHE, 'history') });
       return problemsCode;
     }
     const a = answerOrError(engine, query, limit);
@@ -166,6 +167,17 @@ function answerOrError(engine: Engine, query: string, limit?: number): Answer | 
     return { query, didYouMean: null, passages: [], positions: [], exchanges: [], notices: [], tookMs: 0, error: { code: e.code, message: e.message } };
   }
 }
+
+/** `crux --batch q.txt --json | head -1`: when the reader goes away, stop quietly instead of dying on EPIPE. */
+function quietOnClosedPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
+}
+let pipeWatched = false;
 
 function readBatch(path: string, io: Io): string | null {
   try {
