@@ -84,12 +84,13 @@ export class ServeProcess {
     }
   }
 
-  ask(q: string, o: { delay?: number; id?: string; user?: string } = {}): Promise<Response> {
+  ask(q: string, o: { delay?: number; id?: string; user?: string; channel?: string } = {}): Promise<Response> {
     const u = new URL(`http://127.0.0.1:${this.fakePort}/ask`);
     u.searchParams.set('q', q);
     if (o.delay) u.searchParams.set('delay', String(o.delay));
     if (o.id) u.searchParams.set('id', o.id);
     if (o.user) u.searchParams.set('user', o.user);
+    if (o.channel) u.searchParams.set('channel', o.channel);
     return fetch(u);
   }
 
