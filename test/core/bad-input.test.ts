@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { openEngine } from '../../src/engine.ts';
 import { isUserError } from '../../src/errors.ts';
-import { CLI, crux, fixtureCopy, REPO, tempDir } from './helpers.ts';
+import { CLI, crux, cruxHere, fixtureCopy, REPO, tempDir } from './helpers.ts';
 
 /** The fixture "bad" corpus: a good .txt file and a .jsonl file with one invalid line and one record without text. */
 function badCorpus(): string {
@@ -140,11 +140,11 @@ describe('bad input on the command line', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('still exits 3 and lists the skipped lines when the index comes from the cache', () => {
+  it('still exits 3 and lists the skipped lines when the index comes from the cache', async () => {
     const dir = badCorpus();
     const cacheDir = tempDir();
-    crux(['--corpus', dir, 'harbours'], { cacheDir });
-    const again = crux(['--corpus', dir, 'harbours'], { cacheDir });
+    await cruxHere(['--corpus', dir, 'harbours'], { cacheDir });
+    const again = await cruxHere(['--corpus', dir, 'harbours'], { cacheDir });
     expect(again.code).toBe(3);
     expect(again.stderr).toContain(':2: not valid JSON');
     expect(again.stderr).not.toContain('Rebuilding');
@@ -160,10 +160,10 @@ describe('bad input on the command line', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('exits 4 when the corpus folder is empty', () => {
+  it('exits 4 when the corpus folder is empty', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'empty'));
-    const r = crux(['--corpus', join(dir, 'empty'), 'harbours'], { cacheDir: tempDir() });
+    const r = await cruxHere(['--corpus', join(dir, 'empty'), 'harbours'], { cacheDir: tempDir() });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('folder is empty');
   });

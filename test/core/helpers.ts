@@ -72,3 +72,26 @@ export function crux(args: string[], o: { cacheDir: string; input?: string; env?
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * Runs the CLI's main() in this process, with the same environment rules as `crux()`: for the many option and
+ * exit-code checks, where starting a process each time would only add seconds. Standard input is not available.
+ */
+export async function cruxHere(args: string[], o: { cacheDir: string; env?: Record<string, string> }): Promise<Run> {
+  const { main } = await import('../../src/main.ts');
+  const saved = { ...process.env };
+  process.env.CRUX_CACHE_DIR = o.cacheDir;
+  process.env.NO_COLOR = '1';
+  delete process.env.CRUX_CORPUS;
+  delete process.env.CRUX_DEBUG;
+  Object.assign(process.env, o.env);
+  const out: string[] = [];
+  const err: string[] = [];
+  try {
+    const code = await main(args, { out: (s) => out.push(s + '\n'), err: (s) => err.push(s + '\n') });
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
