@@ -77,6 +77,25 @@ export const DEFAULT_BUTTON_LIMIT: RateLimit = { max: 30, windowMs: 60_000 };
 export const MORE_STEP = 5;
 
 const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
+
+/**
+ * Lets the ack reach the wire before the (synchronous) search runs: Node flushes an HTTP response on the next tick,
+ * and code after `await ack()` would otherwise run first, holding the ack back for as long as the answer takes.
+ */
+const flushAck = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Runs CPU-bound jobs (the search) one at a time, each in its own turn of the event loop, so requests that arrive
+ * meanwhile are read and acked between two answers: the ack waits for at most one search, however many are queued.
+ */
+export function turnQueue(): <T>(job: () => T | Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(job: () => T | Promise<T>) => {
+    const p = tail.then(() => new Promise<void>((r) => setImmediate(r))).then(job);
+    tail = p.catch(() => {});
+    return p;
+  };
+}
 const NOT_IN_CONVERSATION = new Set(['not_in_channel', 'channel_not_found']);
 
 const slackErrorCode = (e: unknown): string | undefined => (e as { data?: { error?: unknown } })?.data?.error as string | undefined;
@@ -186,8 +205,9 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
   const limits = o.limits === false ? null : o.limits ?? {};
 
   const once = (key: string) => store.claim(key, DEDUPE_TTL_MS);
+  const turn = turnQueue();
   const run = (c: Command, args: Args, who: { user?: string; team?: string }): Promise<Reply> =>
-    Promise.resolve(c.run({ engine, platform: 'slack', userId: who.user, communityId: who.team }, args));
+    turn(() => c.run({ engine, platform: 'slack', userId: who.user, communityId: who.team }, args));
 
   /** null when allowed, else the friendly "slow down" text. */
   async function slowDown(user: string | undefined, channel: string | undefined, kind: 'ask' | 'button'): Promise<string | null> {
@@ -256,6 +276,7 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
   // ---------- /crux ----------
   app.command(SLASH, async ({ command, ack, respond }) => {
     await ack();
+    await flushAck();
     const ephemeral = (m: SlackMessage) => respond({ response_type: 'ephemeral', ...m, ...NO_UNFURL });
     await guard({ kind: 'command', team: command.team_id, user: command.user_id, channel: command.channel_id }, 'slash command', async () => {
       if (command.trigger_id && !(await once(`slack:command:${command.trigger_id}`))) return;
@@ -274,6 +295,7 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
 
   // ---------- @Crux in a thread (or a channel: the answer starts a thread) ----------
   app.event('app_mention', async ({ event, body, client, context }) => {
+    await flushAck(); // Bolt has acked the event already
     const channel = event.channel;
     const thread = event.thread_ts ?? event.ts;
     const user = event.user;
@@ -306,6 +328,7 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
   if (findCrux) {
     app.shortcut({ callback_id: findCrux.name, type: 'message_action' }, async ({ shortcut, ack, respond, client }) => {
       await ack();
+      await flushAck();
       const channel = shortcut.channel.id;
       const message = shortcut.message as { text?: string; ts: string; thread_ts?: string };
       const thread = message.thread_ts ?? message.ts;
@@ -337,6 +360,7 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
   // ---------- buttons ----------
   app.action<BlockAction<ButtonAction>>(/^crux_/, async ({ action, body, ack, respond, client }) => {
     await ack();
+    await flushAck();
     if (body.type !== 'block_actions' || action.type !== 'button') return;
     const user = body.user.id;
     const isEphemeral = body.container?.is_ephemeral === true;
