@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Answer, AskOptions, Passage, PassageHit, SourceInfo } from './types.ts';
 import type { Problem } from './corpus/types.ts';
 import { listCorpusFiles, loadCorpus } from './corpus/load.ts';
+import { fileReadCache, type ReadCache } from './corpus/cache.ts';
 import { Bm25Index } from './search/bm25.ts';
 import { parseQuery, Vocabulary } from './search/query.ts';
 import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError, type Snapshot } from './search/snapshot.ts';
@@ -41,6 +42,12 @@ export interface OpenOptions {
   /** One-line notices for the person running Crux ("index rebuilt: corpus changed"). */
   onNotice?: (msg: string) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Reading progress while building: files read, files in all, records read so far. */
+  onLoad?: (done: number, total: number, records: number) => void;
+  /** After a build: how many files (or folder exports) were reused unchanged and how many were parsed. */
+  onReads?: (stats: { reused: number; parsed: number }) => void;
+  /** Parse every file again instead of reusing what unchanged files gave last time (incremental indexing). */
+  full?: boolean;
 }
 
 export interface EngineStats {
@@ -78,9 +85,12 @@ export function corpusFingerprint(corpus: string[], format?: string): string {
 }
 
 /** Builds the snapshot of a corpus from its files. Throws UserError when nothing at all could be loaded. */
-export function buildSnapshot(corpus: string[], opts: Pick<OpenOptions, 'format' | 'onProgress'> = {}): Snapshot {
+export function buildSnapshot(
+  corpus: string[],
+  opts: Pick<OpenOptions, 'format' | 'onProgress' | 'onLoad'> & { cache?: ReadCache } = {},
+): Snapshot {
   const fingerprint = corpusFingerprint(corpus, opts.format);
-  const loaded = loadCorpus(corpus, { format: opts.format });
+  const loaded = loadCorpus(corpus, { format: opts.format, onFile: opts.onLoad, cache: opts.cache });
   const docPassage: number[] = [];
   loaded.passages.forEach((p, i) => {
     if (!p.dupOf) docPassage.push(i);
@@ -118,9 +128,13 @@ export function openEngine(opts: OpenOptions = {}): Engine {
   }
   let bytes: number | null = null;
   if (!snap) {
-    snap = buildSnapshot(corpus, opts);
+    // Incremental: what each unchanged file gave last time is kept beside the index (<index>.reads).
+    const reads = opts.full ? undefined : fileReadCache(`${path}.reads`, JSON.stringify([FORMAT_VERSION, opts.format ?? null]));
+    snap = buildSnapshot(corpus, { ...opts, cache: reads });
+    if (reads) opts.onReads?.(reads.stats);
     try {
       bytes = saveSnapshot(path, snap);
+      reads?.save();
     } catch (e) {
       opts.onNotice?.(`Could not save the index to ${path} (${(e as Error).message}); it will be rebuilt next time.`);
     }

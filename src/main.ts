@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CACHE, DEFAULT_LIMIT, MAX_LIMIT, openEngine, REPO_ROOT, type Engine } from './engine.ts';
+import { DEFAULT_CACHE, DEFAULT_CORPUS, DEFAULT_LIMIT, MAX_LIMIT, openEngine, REPO_ROOT, type Engine } from './engine.ts';
 import { isUserError } from './errors.ts';
 import { loadDotEnv, readConfig } from './config.ts';
 import type { Answer } from './types.ts';
@@ -16,13 +16,14 @@ export const EXIT = { ok: 0, bug: 1, usage: 2, skipped: 3, noCorpus: 4 } as cons
 const USAGE = `Usage:
   crux <topic…>            answer once and exit, e.g. crux hyperstition
   crux                     interactive prompt (:help, :quit)
-  crux index [--corpus P]  rebuild the saved index
+  crux index [PATH…]       build the saved index (of PATH…, else --corpus): progress bar, skipped inputs by
+                           file:line; only changed files are read again (--full reads all); --watch re-indexes on change
   crux serve               what npm start runs: Discord/Slack when configured, else the prompt
   crux eval                score retrieval and positions against ../shared/eval (npm run eval)
 
 Options:
   --corpus PATH   file or folder to search (any supported format); default data/corpus, or $CRUX_CORPUS
-  --format NAME   read every file as this format (txt, md, jsonl, …) instead of detecting it
+  --format NAME   read every file as this format (txt, md, jsonl, forum, discord, slack, reddit) instead of detecting it
   --limit N       passages per answer (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT})
   --json          print the answer as JSON (one object per line with --batch)
   --batch FILE    answer each line of FILE (- for standard input)
@@ -60,6 +61,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
         'no-color': { type: 'boolean' },
+        watch: { type: 'boolean' },
+        full: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -101,12 +104,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   };
   try {
     if (sub === 'index') {
-      const t0 = performance.now();
-      const engine = open(true);
-      if (typeof engine === 'number') return engine;
-      const s = engine.stats;
-      io.err(`Indexed ${s.unique} passages (${s.passages - s.unique} duplicates folded) from ${s.files} files in ${Math.round(performance.now() - t0)} ms → ${s.indexPath}`);
-      return reportProblems(engine.problems, io);
+      const { runIndex } = await import('./indexer.ts');
+      const paths = positionals.length > 1 ? positionals.slice(1) : [corpus ?? DEFAULT_CORPUS];
+      return await runIndex({ corpus: paths, format: v.format, full: v.full, watch: v.watch, io, tty: io === stdio && process.stderr.isTTY === true });
     }
     if (sub === 'serve') {
       const { serve } = await import('./serve.ts');

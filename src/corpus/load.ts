@@ -1,10 +1,11 @@
 // Loads a corpus from files and folders: reads each supported file, segments, assigns ids, marks copies.
-import { lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Passage, SourceInfo } from '../types.ts';
 import type { Draft, FileInput, FolderRead, Problem } from './types.ts';
 import { readerFor, readers } from './formats/index.ts';
 import { linkQuotes } from './quotes.ts';
+import { signature, unchanged, type FileSig, type ReadCache } from './cache.ts';
 import { fold, sentences } from '../text.ts';
 
 export interface LoadedFile {
@@ -23,6 +24,10 @@ export interface Corpus {
 export interface LoadOptions {
   /** Force one format for every file (the readers' names: txt, md, jsonl, …). */
   format?: string;
+  /** Called after each file is read: files done, files in all, records (posts, messages, lines) read so far. */
+  onFile?: (done: number, total: number, records: number) => void;
+  /** What earlier loads read, so unchanged files are not parsed again (incremental indexing); updated as files are read. */
+  cache?: ReadCache;
 }
 
 /** Paragraphs longer than this are cut into sentence windows of about WINDOW characters. */
@@ -134,8 +139,20 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
     const root = roots.find((r) => path === r || path.startsWith(r + '/')) ?? dirname(path);
     return path === root ? basename(path) : relative(root, path);
   };
-  const folderReads = readFolders(files, roots, relOf, (path) => meta.get(path), opts.format, problems);
+  const folderReads = readFolders(files, roots, relOf, (path) => meta.get(path), opts.format, problems, opts.cache);
+  let done = 0;
+  const records = new Set<string>();
+  let lastRecords = 0;
+  const progress = () => {
+    if (!opts.onFile) return;
+    // Records: distinct record ids, or paragraphs for line-based files.
+    for (let i = lastRecords; i < drafts.length; i++) records.add(drafts[i].record ?? `${drafts[i].file}:${drafts[i].line}`);
+    lastRecords = drafts.length;
+    opts.onFile(done, files.length, records.size);
+  };
   for (const path of files) {
+    if (done) progress();
+    done++;
     if (basename(path) === 'sources.json') continue;
     const rel = relOf(path);
     const fr = folderReads.get(path);
@@ -154,11 +171,23 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
       }
       continue;
     }
+    const metaKey = JSON.stringify(meta.get(path) ?? null);
+    const hit = opts.cache?.get(path);
+    if (hit && hit.meta === metaKey && unchanged(hit.files)) {
+      // Incremental: the file is as it was last time; take what it gave then.
+      opts.cache!.set(path, hit);
+      opts.cache!.stats.reused++;
+      loaded.push({ path, size: hit.files[0].size, mtimeMs: hit.files[0].mtimeMs });
+      for (const d of hit.drafts) drafts.push(d);
+      problems.push(...hit.problems);
+      continue;
+    }
+    let sniffed: ReturnType<typeof readText> | null = null;
     let input: FileInput | null = null;
     const sniff = () => {
       if (!input) {
-        const r = readText(path);
-        input = { path, rel, text: 'text' in r ? r.text : '', meta: meta.get(path) };
+        sniffed = readText(path);
+        input = { path, rel, text: 'text' in sniffed ? sniffed.text : '', meta: meta.get(path) };
       }
       return input;
     };
@@ -176,7 +205,7 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
         continue;
       }
     } else {
-      const r = readText(path);
+      const r: ReturnType<typeof readText> = sniffed ?? readText(path);
       if ('error' in r) {
         problems.push({ file: path, message: r.error });
         continue;
@@ -186,6 +215,7 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
     const st = statSync(path);
     loaded.push({ path, size: st.size, mtimeMs: st.mtimeMs });
     const before = drafts.length;
+    const problemsBefore = problems.length;
     try {
       for (const d of reader.read(file, (p) => problems.push({ ...p, file: p.file ?? path }))) {
         drafts.push({ ...d, file: d.file ?? rel });
@@ -194,13 +224,22 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
       problems.push({ file: path, message: `could not be read as ${reader.name} (${(e as Error).message}); skipped` });
     }
     if (drafts.length === before) problems.push({ file: path, message: 'no text found; nothing indexed' });
+    if (opts.cache) {
+      const sig = signature(path);
+      if (sig) {
+        opts.cache.set(path, { files: [sig], meta: metaKey, drafts: drafts.slice(before), problems: problems.slice(problemsBefore) });
+        opts.cache.stats.parsed++;
+      }
+    }
   }
+  progress();
   return { passages: toPassages(drafts), problems, files: loaded };
 }
 
 /**
  * Offers every folder of the corpus (shallowest first) to the readers that read whole exports. A folder that is
  * taken (and everything below it) is not offered again. Returns, per claimed file, what its folder's reader found.
+ * With a read cache, a folder export whose files are all unchanged (and no file added) is taken from the cache.
  */
 function readFolders(
   files: string[],
@@ -209,6 +248,7 @@ function readFolders(
   metaOf: (path: string) => FileInput['meta'],
   format: string | undefined,
   problems: Problem[],
+  cache: ReadCache | undefined,
 ): Map<string, FolderRead> {
   const out = new Map<string, FolderRead>();
   const folderReaders = readers.filter((r) => r.readFolder && (!format || r.name === format));
@@ -223,14 +263,10 @@ function readFolders(
       if (d === root) break;
     }
   }
-  const texts = new Map<string, string | null>();
   const text = (path: string) => {
-    if (!texts.has(path)) {
-      const r = readText(path);
-      if ('error' in r) problems.push({ file: path, message: r.error });
-      texts.set(path, 'text' in r ? r.text : null);
-    }
-    return texts.get(path)!;
+    const r = readText(path);
+    if ('error' in r) problems.push({ file: path, message: r.error });
+    return 'text' in r ? r.text : null;
   };
   const taken: string[] = [];
   const ordered = [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
@@ -238,24 +274,72 @@ function readFolders(
     if (taken.some((t) => dir === t || dir.startsWith(t + '/'))) continue;
     const below = files.filter((f) => f.startsWith(dir + '/') && !out.has(f) && basename(f) !== 'sources.json');
     if (!below.length) continue;
+    const metaKey = JSON.stringify(metaOf(dir) ?? null);
+    const folder = { path: dir, files: below, relOf, text, head: headOf, meta: metaOf };
     for (const reader of folderReaders) {
+      const key = `dir:${reader.name}:${dir}`;
+      const hit = cache?.get(key);
+      if (hit && reader.claimFolder) {
+        // Incremental: the same files would be taken and none changed, so the earlier read stands.
+        const claims = reader.claimFolder(folder);
+        if (!claims) continue;
+        if (hit.meta === metaKey && sameList(hit.below ?? [], [...claims].sort()) && unchanged(hit.files)) {
+          cache!.set(key, hit);
+          cache!.stats.reused++;
+          const taking = new Set(claims);
+          const read = { claimed: below.filter((f) => taking.has(f)), drafts: hit.drafts };
+          for (const f of read.claimed) out.set(f, read);
+          problems.push(...hit.problems);
+          if (read.claimed.length === below.length) taken.push(dir);
+          break;
+        }
+      }
       let fr: FolderRead | null = null;
+      const before = problems.length;
       try {
-        fr = reader.readFolder!({ path: dir, files: below, relOf, text, meta: metaOf }, (p) => problems.push({ ...p, file: p.file ?? dir }));
+        fr = reader.readFolder!(folder, (p) => problems.push({ ...p, file: p.file ?? dir }));
       } catch (e) {
         problems.push({ file: dir, message: `could not be read as ${reader.name} (${(e as Error).message}); skipped` });
       }
       if (!fr || !fr.claimed.length) continue;
-      const claimed = below.filter((f) => fr!.claimed.includes(f));
+      const taking = new Set(fr.claimed);
+      const claimed = below.filter((f) => taking.has(f));
       if (!claimed.length) continue;
       const read = { claimed, drafts: fr.drafts.map((d) => ({ ...d, file: d.file ?? relOf(claimed[0]) })) };
       for (const f of claimed) out.set(f, read);
       if (!read.drafts.length) problems.push({ file: dir, message: `read as ${reader.name}, but no text found; nothing indexed` });
       if (claimed.length === below.length) taken.push(dir);
+      if (cache) {
+        const sigs = claimed.map(signature);
+        if (sigs.every((x) => x !== null)) {
+          cache.set(key, { files: sigs as FileSig[], below: [...fr.claimed].sort(), meta: metaKey, drafts: read.drafts, problems: problems.slice(before) });
+          cache.stats.parsed++;
+        }
+      }
       break;
     }
   }
   return out;
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The first 8 KB of a file as text (a character cut at the end is harmless for sniffing), or null. */
+function headOf(path: string): string | null {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(8192);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    if (buf.subarray(0, n).includes(0)) return null;
+    return buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Turns drafts into passages: windows long paragraphs, assigns stable ids, marks copies by folded text. */

@@ -49,6 +49,8 @@ export interface FolderInput {
   relOf(path: string): string;
   /** A file's UTF-8 text, or null when it cannot be read (the problem is already reported). */
   text(path: string): string | null;
+  /** The start of a file (about 8 KB) as text, for cheap detection; null when it cannot be read. */
+  head(path: string): string | null;
   /** Metadata a sources.json gives for a file or folder (e.g. a Slack workspace's URL for an export folder). */
   meta(path: string): FileInput['meta'];
 }
@@ -73,4 +75,9 @@ export interface FormatReader {
    * comments in separate files). Returns null when the folder is not one; files it does not claim are read one by one.
    */
   readFolder?(folder: FolderInput, problem: ProblemSink): FolderRead | null;
+  /**
+   * Optional, with readFolder: the files readFolder would take, found cheaply (names, file heads), or null. Lets the
+   * loader reuse an earlier read of an unchanged export without parsing it (incremental indexing).
+   */
+  claimFolder?(folder: FolderInput): string[] | null;
 }

@@ -139,16 +139,22 @@ export const forumReader: FormatReader = {
   read(file, problem) {
     return draftsOf([parseFile(file.path, file.rel, file.text, problem)]);
   },
-  readFolder(folder, problem) {
-    const found: Array<[string, string]> = [];
-    for (const path of folder.files) {
-      if (extname(path).toLowerCase() !== '.json') continue;
-      const text = folder.text(path);
-      if (text !== null && looksLikeForum(text)) found.push([path, text]);
-    }
+  claimFolder(folder) {
+    const found = folder.files.filter((path) => {
+      if (extname(path).toLowerCase() !== '.json') return false;
+      const h = folder.head(path);
+      return h !== null && looksLikeForum(h);
+    });
     // One file alone gains nothing from being read with its folder; only claim real groups.
-    if (found.length < 2) return null;
-    const files = found.map(([path, text]) => parseFile(path, folder.relOf(path), text, problem));
+    return found.length < 2 ? null : found;
+  },
+  readFolder(folder, problem) {
+    const found = this.claimFolder!(folder);
+    if (!found) return null;
+    const files = found.flatMap((path) => {
+      const text = folder.text(path);
+      return text === null ? [] : [parseFile(path, folder.relOf(path), text, problem)];
+    });
     return { claimed: files.map((f) => f.path), drafts: draftsOf(files) };
   },
 };

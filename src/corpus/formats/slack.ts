@@ -252,17 +252,21 @@ export const slackReader: FormatReader = {
     const name = DAY_FILE.test(basename(file.path)) ? folder : (named?.[1] ?? basename(file.path, extname(file.path)));
     return readDay(text, file.rel, problem, { id: null, name, kind: 'channel', people: null, channelNames: new Map(), workspaceUrl: null });
   },
-  readFolder(folder, problem) {
+  claimFolder(folder) {
     const direct = (f: string) => dirname(f) === folder.path;
     const metas = folder.files.filter((f) => direct(f) && META_FILES.includes(basename(f)));
     const days = folder.files.filter((f) => dirname(dirname(f)) === folder.path && DAY_FILE.test(basename(f)));
     if (!days.length) return null;
     if (!metas.length) {
       // Without channels.json or users.json, only claim the folder when its day files really are Slack messages.
-      const t = folder.text(days[0]);
+      const t = folder.head(days[0]);
       if (t === null || !looksLikeSlackDay(t)) return null;
     }
-    const claimed = [...metas, ...days, ...folder.files.filter((f) => direct(f) && OTHER_FILES.includes(basename(f)))];
+    return [...metas, ...days, ...folder.files.filter((f) => direct(f) && OTHER_FILES.includes(basename(f)))].sort();
+  },
+  readFolder(folder, problem) {
+    const claimed = this.claimFolder!(folder);
+    if (!claimed) return null;
     const entries: Entry[] = claimed.map((path) => ({
       name: path.slice(folder.path.length + 1),
       file: folder.relOf(path),
