@@ -30,7 +30,8 @@ export function isStopWord(word: string): boolean {
   return STOP.has(word);
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/** A word: letters and digits, with their combining marks ("cafe\u0301" written decomposed is one word, café). */
+export const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
 
 function foldWord(w: string): string {
   return (/[^\x00-\x7f]/.test(w) ? w.normalize('NFKC') : w).toLowerCase();

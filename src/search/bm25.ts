@@ -1,6 +1,6 @@
 // A compact BM25 index over typed arrays: fast to build, to query, and to save and load as bytes.
 // Hand-written because it measurably beats MiniSearch on load time and tail latency (see npm run bench).
-import { termsOf } from '../text.ts';
+import { termsOf, WORD } from '../text.ts';
 
 /** BM25 parameters: term-frequency saturation and length normalisation. */
 export const bm25Params = { k1: 1.2, b: 0.75 };
@@ -48,7 +48,6 @@ export class Bm25Index {
     const lists: number[][] = [];
     const wordDf = new Map<string, number>();
     const docLen = new Uint16Array(texts.length);
-    const WORD = /[\p{L}\p{N}]+/gu;
     texts.forEach((text, doc) => {
       const terms = termsOf(text);
       docLen[doc] = Math.min(terms.length, 65535);

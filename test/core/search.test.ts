@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openEngine, type Engine } from '../../src/engine.ts';
 import { corpusTexts, fixtureCopy, isVerbatim, tempDir } from './helpers.ts';
@@ -50,6 +51,21 @@ describe('ranking', () => {
     const a = rank.ask('xqzzyv');
     expect(a.passages).toEqual([]);
     expect(a.notices.join(' ')).toContain('xqzzyv');
+  });
+});
+
+describe('words with accents', () => {
+  it('finds words written with combining accents (decomposed) from a query typed precomposed, and the reverse', () => {
+    const dir = tempDir();
+    const decomposed = 'The re\u0301sume\u0301 of the cafe\u0301 owner was long.';
+    writeFileSync(join(dir, 'nfd.txt'), decomposed + '\nA precomposed caf\u00e9 sign hung outside.\n');
+    const e = openEngine({ corpus: dir, cacheDir: tempDir() });
+    const a = e.ask('r\u00e9sum\u00e9');
+    expect(a.passages.map((p) => p.text)).toEqual([decomposed]);
+    expect(a.didYouMean).toBeNull();
+    const [s, t] = a.passages[0].highlights[0];
+    expect(a.passages[0].text.slice(s, t)).toBe('re\u0301sume\u0301'); // the whole word, accents included
+    expect(e.ask('cafe\u0301').passages).toHaveLength(2);
   });
 });
 
