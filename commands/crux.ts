@@ -1,6 +1,7 @@
 // /crux <topic>: the best passages, the positions taken, and the exchanges where they meet.
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/engine.ts';
 import { isUserError } from '../src/errors.ts';
+import { sourcesFor } from '../src/settings.ts';
 import { defineCommand } from './types.ts';
 
 export const MAX_TOPIC_LENGTH = 500;
@@ -21,9 +22,10 @@ export default defineCommand({
     try {
       const answer = ctx.engine.ask(topic, {
         limit: typeof args.limit === 'number' ? args.limit : undefined,
-        sources: typeof args.source === 'string' && args.source.trim() ? [args.source] : undefined,
+        // The community's enabled sources (settings) narrow what is searched; a source the user names must be one of them.
+        sources: sourcesFor(ctx.engine, ctx.settings, typeof args.source === 'string' ? args.source : undefined),
       });
-      return { kind: 'answer', answer, visibility: args.public === true ? 'public' : undefined };
+      return { kind: 'answer', answer, visibility: args.public === true ? 'public' : (ctx.settings?.visibility ?? undefined) };
     } catch (e) {
       if (isUserError(e)) return { kind: 'error', code: e.code, message: e.message };
       throw e;

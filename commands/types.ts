@@ -1,6 +1,8 @@
 // A command is data (name, description, options) plus a handler; adapters turn the data into registrations.
 import type { Engine } from '../src/engine.ts';
 import type { Reply } from '../src/reply.ts';
+import type { Store } from '../src/store.ts';
+import type { CommunitySettings } from '../src/settings.ts';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -26,6 +28,12 @@ export interface CommandContext {
   userId?: string;
   /** Server (Discord guild) or workspace (Slack team) id, for per-community settings. */
   communityId?: string;
+  /** The shared store (per-community settings live there); needed by /crux-config. */
+  store?: Store;
+  /** The community's settings (src/settings.ts getSettings), when the adapter looked them up. */
+  settings?: CommunitySettings;
+  /** May this person change the community's settings? (Discord: Manage Server; Slack: admins or CRUX_SLACK_CONFIG_USERS.) */
+  canConfigure?: boolean;
 }
 
 export interface Command {
@@ -37,6 +45,11 @@ export interface Command {
   label?: string;
   options: CommandOption[];
   examples: string[];
+  /**
+   * For people who manage the community only (/crux-config). Discord registers it with default_member_permissions =
+   * Manage Server; Slack checks admins or CRUX_SLACK_CONFIG_USERS and sets canConfigure.
+   */
+  adminOnly?: boolean;
   run(ctx: CommandContext, args: Args): Reply | Promise<Reply>;
 }
 

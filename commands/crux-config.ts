@@ -1,0 +1,59 @@
+// /crux-config: show or change this community's settings (visibility, sources, rate limits).
+// Discord registers it for members with Manage Server only; Slack reaches it as `/crux config …` for admins or a list.
+import { isUserError } from '../src/errors.ts';
+import { describeSettings, getSettings, resetSettings, setSetting, SETTING_NAMES } from '../src/settings.ts';
+import { defineCommand, type Args } from './types.ts';
+
+const WHO_MAY = 'Only members with Manage Server (Discord) or workspace admins and the people listed in CRUX_SLACK_CONFIG_USERS (Slack) can change Crux settings.';
+
+export default defineCommand({
+  name: 'crux-config',
+  description: 'Show or change Crux settings for this server or workspace',
+  kind: 'chat',
+  options: [
+    { name: 'setting', description: `What to change: ${SETTING_NAMES.join(', ')}, or reset (leave empty to show)`, type: 'string', maxLength: 40 },
+    { name: 'value', description: 'New value, e.g. public, ephemeral, all, "Thread title", 6, 20/1m, default', type: 'string', maxLength: 500 },
+  ],
+  examples: ['crux-config', 'crux-config setting:visibility value:public', 'crux-config setting:user-limit value:10/1m', 'crux-config setting:sources value:all'],
+  adminOnly: true,
+  async run(ctx, args) {
+    if (!ctx.store || !ctx.communityId) {
+      return { kind: 'error', code: 'BAD_OPTION', message: 'Settings belong to a server or workspace: use this command in one of its channels.', visibility: 'ephemeral' };
+    }
+    const setting = str(args, 'setting');
+    const value = str(args, 'value');
+    try {
+      if (!setting || /^show$/i.test(setting)) {
+        const s = await getSettings(ctx.store, ctx.platform, ctx.communityId);
+        return { kind: 'notice', text: describeSettings(s, ctx.platform, ctx.engine), visibility: 'ephemeral' };
+      }
+      if (!ctx.canConfigure) return { kind: 'error', code: 'FORBIDDEN', message: WHO_MAY, visibility: 'ephemeral' };
+      if (/^reset$/i.test(setting)) {
+        const s = await resetSettings(ctx.store, ctx.platform, ctx.communityId);
+        return { kind: 'notice', text: `Settings are back to their defaults.\n${describeSettings(s, ctx.platform, ctx.engine)}`, visibility: 'ephemeral' };
+      }
+      if (!value) {
+        return { kind: 'error', code: 'BAD_OPTION', message: `Give a value for ${setting.slice(0, 40)}, e.g. crux-config setting:visibility value:public.`, visibility: 'ephemeral' };
+      }
+      const where = { platform: ctx.platform, communityId: ctx.communityId, userId: ctx.userId };
+      const s = await setSetting(ctx.store, ctx.engine, where, setting, value);
+      return { kind: 'notice', text: `Saved.\n${describeSettings(s, ctx.platform, ctx.engine)}`, visibility: 'ephemeral' };
+    } catch (e) {
+      if (isUserError(e)) return { kind: 'error', code: e.code, message: e.message, visibility: 'ephemeral' };
+      throw e;
+    }
+  },
+});
+
+function str(args: Args, k: string): string {
+  const v = args[k];
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/** Slack's `/crux config visibility public` text → the same arguments ("" or "show" shows them). */
+export function parseConfigText(text: string): Args {
+  const t = text.trim().replace(/^config\b\s*/i, '');
+  if (!t || /^show$/i.test(t)) return {};
+  const m = /^(\S+)\s*(?:=\s*)?([\s\S]*)$/.exec(t)!;
+  return { setting: m[1], value: m[2].trim() || undefined };
+}
