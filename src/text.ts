@@ -81,10 +81,14 @@ export function termsOf(text: string): string[] {
 
 const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
-/** Sentences as [start, end) ranges of the original text, trailing spaces excluded. */
+/**
+ * Sentences as [start, end) ranges of the original text, trailing spaces excluded. A lone line break is read as a
+ * space (hard-wrapped text breaks lines mid-sentence); a blank line still ends a sentence. Offsets are unchanged.
+ */
 export function sentences(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  for (const s of sentenceSegmenter.segment(text)) {
+  const unwrapped = text.includes('\n') ? text.replace(/(?<![\r\n])\r?\n(?![\r\n])/g, (m) => ' '.repeat(m.length)) : text;
+  for (const s of sentenceSegmenter.segment(unwrapped)) {
     const trimmed = s.segment.trimEnd();
     if (trimmed.trim()) out.push([s.index, s.index + trimmed.length]);
   }

@@ -7,7 +7,7 @@ import type { Problem } from '../corpus/types.ts';
 import { Bm25Index, type IndexData } from './bm25.ts';
 
 /** Bump when the file layout, the tokenizer or the passage shape changes: older files are then rebuilt. */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 const MAGIC = 'CRUXIDX\n';
 
 export interface Snapshot {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { excerpt, EXCERPT_CHARS } from '../../src/excerpt.ts';
-import { isStopWord, termOf, tokenize } from '../../src/text.ts';
+import { isStopWord, sentences, termOf, tokenize } from '../../src/text.ts';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { REPO } from './helpers.ts';
 
@@ -87,6 +87,16 @@ describe('excerpts', () => {
     expect(ex.text.length).toBeLessThanOrEqual(EXCERPT_CHARS + 4);
     expect(ex.text).toContain('hyperstition');
     expectSound(full, ex, /^hyperstition$/);
+  });
+
+  it('read the line breaks of a hard-wrapped paragraph as spaces, showing whole sentences, not line fragments', () => {
+    const wrapped = Array.from({ length: 10 }, (_, i) => `Sentence ${i} of a hard-wrapped paragraph\nruns over two lines of text.`).join(' ');
+    const full = `${wrapped} The keeper spoke\nof lighthouses at\nlength. ${wrapped}`;
+    const ex = excerpt(full, ['lighthouses']);
+    expect(ex.text).toMatch(/^… The keeper spoke\nof lighthouses at\nlength\. …$|^… .*\. The keeper spoke\nof lighthouses at\nlength\..* …$/s);
+    expectSound(full, ex, /^lighthouses$/);
+    const paras = `First paragraph ends without a stop\n\nSecond paragraph mentions lighthouses.`;
+    expect(sentences(paras).map(([a, b]) => paras.slice(a, b))).toEqual(['First paragraph ends without a stop', 'Second paragraph mentions lighthouses.']);
   });
 
   it('keep curly quotes, dashes and accents exactly as written', () => {
