@@ -89,6 +89,18 @@ describe('reading a .md file', () => {
     expect(ps[0].source).toMatchObject({ title: 'plain', author: null, url: null, date: null });
   });
 
+  it('keeps prose that sits between two horizontal rules at the top, and never makes a rule a passage', () => {
+    const dir = tempDir();
+    const f = join(dir, 'rules.md');
+    writeFileSync(f, '---\nAn opening paragraph between rules.\n\n---\n\nThe next paragraph.\n\n***\n');
+    const ps = loadCorpus(f).passages;
+    expect(ps.map((p) => [p.id, p.text])).toEqual([
+      ['rules:L2', 'An opening paragraph between rules.'],
+      ['rules:L6', 'The next paragraph.'],
+    ]);
+    expect(ps[0].source.title).toBe('rules');
+  });
+
   it('reads the body when the front matter is not valid YAML, and says so with the line', () => {
     const dir = tempDir();
     const f = join(dir, 'broken.md');

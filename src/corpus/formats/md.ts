@@ -17,14 +17,19 @@ export const mdReader: FormatReader = {
     let offset = 0;
     const m = FRONT.exec(file.text);
     if (m) {
+      // Front matter is a YAML mapping; prose between two horizontal rules (---) parses as a plain string and stays prose.
+      let front = true;
       try {
         const parsed = parseYaml(m[1]);
-        if (parsed && typeof parsed === 'object') meta = parsed as Record<string, unknown>;
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) meta = parsed as Record<string, unknown>;
+        else front = false;
       } catch (e) {
         problem({ line: 1, message: `front matter is not valid YAML (${(e as Error).message.split('\n')[0]}); read without it` });
       }
-      body = file.text.slice(m[0].length);
-      offset = m[0].split('\n').length - 1;
+      if (front) {
+        body = file.text.slice(m[0].length);
+        offset = m[0].split('\n').length - 1;
+      }
     }
     const str = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
     const id = fileId(file.rel);
@@ -43,7 +48,8 @@ export const mdReader: FormatReader = {
         inFence = !inFence;
         return '';
       }
-      return inFence ? '' : l;
+      // Horizontal rules (---, ***, ___) are not prose either.
+      return inFence || /^ {0,3}([-*_])(\s*\1){2,}\s*$/.test(l) ? '' : l;
     });
     // Blockquotes (`> …`) are someone else's words: never passages of this file, linked to what they quote.
     const paragraphs = blocks(prose, 1 + offset).filter((p) => !/^#{1,6}\s/.test(p.text) || p.text.includes('\n'));
