@@ -32,6 +32,16 @@ export interface SuggestOptions {
 const DEFAULT_MAX_PHRASES = 3000;
 const DEFAULT_SAMPLE = 20_000;
 const MAX_WORDS = 3;
+/** How many candidates (by letter pairs shared with the input) the fuzzy search compares in detail. */
+const FUZZY_POOL = 300;
+
+/** The letter pairs of a text, with its ends marked so first and last letters count. */
+function bigrams(s: string): string[] {
+  const t = ` ${s} `;
+  const out: string[] = [];
+  for (let i = 0; i + 1 < t.length; i++) out.push(t.slice(i, i + 2));
+  return out;
+}
 
 interface Candidate {
   key: string;
@@ -52,13 +62,28 @@ interface Entry {
 /** Builds a suggester over passages (copies skipped) and source titles. */
 export function createSuggester(src: { passages: Passage[]; sources: SourceInfo[] }, opts: SuggestOptions = {}): Suggester {
   const entries = [...keyPhrases(src.passages, opts), ...titleEntries(src.sources)];
-  const fuse = new Fuse(entries, {
-    keys: ['folded'],
-    includeScore: true,
-    ignoreLocation: true,
-    threshold: 0.4,
-    minMatchCharLength: 2,
+  const fuseOptions = { keys: ['folded'], includeScore: true, ignoreLocation: true, threshold: 0.4, minMatchCharLength: 2 };
+  // Letter pairs → entries, so the fuzzy search only looks at entries sharing enough pairs with what was typed.
+  const pairs = new Map<string, number[]>();
+  entries.forEach((e, i) => {
+    for (const g of new Set(bigrams(e.folded))) {
+      let list = pairs.get(g);
+      if (!list) pairs.set(g, (list = []));
+      list.push(i);
+    }
   });
+  function fuzzy(q: string, limit: number) {
+    const qs = [...new Set(bigrams(q))];
+    const shared = new Map<number, number>();
+    for (const g of qs) for (const i of pairs.get(g) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+    const need = Math.max(1, Math.floor(qs.length * 0.3));
+    const pool = [...shared]
+      .filter(([, n]) => n >= need)
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, FUZZY_POOL)
+      .map(([i]) => entries[i]);
+    return new Fuse(pool, fuseOptions).search(q, { limit });
+  }
   const byWeight = [...entries].sort((a, b) => b.weight - a.weight || a.text.localeCompare(b.text));
 
   function suggest(input: string, limit = 25): Suggestion[] {
@@ -66,11 +91,16 @@ export function createSuggester(src: { passages: Passage[]; sources: SourceInfo[
     if (limit <= 0) return [];
     if (!q) return byWeight.slice(0, limit).map((e) => ({ text: e.text, kind: e.kind, score: round(e.weight) }));
     const scored = new Map<Entry, number>();
-    for (const r of fuse.search(q, { limit: Math.max(limit * 8, 100) })) {
-      const e = r.item;
-      const closeness = 1 - (r.score ?? 1);
-      const prefix = e.folded.startsWith(q) ? 0.35 : e.folded.includes(q) ? 0.15 : 0;
-      scored.set(e, closeness * 0.6 + e.weight * 0.25 + prefix);
+    const bonus = (e: Entry) => (e.folded.startsWith(q) ? 0.35 : e.folded.includes(` ${q}`) ? 0.25 : e.folded.includes(q) ? 0.15 : 0);
+    // What contains the text as typed is found by a plain scan; the fuzzy search (slower) runs only when that
+    // finds too little, which is when the text has a typo.
+    for (const e of entries) if (e.folded.includes(q)) scored.set(e, 0.6 + e.weight * 0.25 + bonus(e));
+    if (scored.size < Math.min(limit, 5)) {
+      for (const r of fuzzy(q, Math.max(limit * 4, 50))) {
+        if (scored.has(r.item)) continue;
+        const closeness = 1 - (r.score ?? 1);
+        scored.set(r.item, closeness * 0.6 + r.item.weight * 0.25 + bonus(r.item));
+      }
     }
     const best = Math.max(0, ...scored.values());
     // Far weaker fuzzy matches only add noise next to a close one.

@@ -63,8 +63,8 @@ export async function startDiscord(ctx: AdapterContext, opts: DiscordAdapterOpti
   });
   client.on(Events.Error, (e) => ctx.log.error(`discord: client error: ${e.message}`));
   client.on(Events.Warn, (m) => ctx.log.warn(`discord: ${m}`));
-  client.on(Events.ShardDisconnect, (ev, id) => ctx.log.warn(`discord: gateway shard ${id} disconnected (code ${ev.code})`));
-  client.on(Events.ShardReconnecting, (id) => ctx.log.info(`discord: gateway shard ${id} reconnecting`));
+  client.on(Events.ShardDisconnect, (ev, id) => stopping || ctx.log.warn(`discord: gateway shard ${id} disconnected (code ${ev.code})`));
+  client.on(Events.ShardReconnecting, (id) => stopping || ctx.log.info(`discord: gateway shard ${id} reconnecting`));
   client.rest.on('rateLimited', rateLimited);
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));

@@ -51,6 +51,10 @@ export class FakeDiscord {
   private waiters: Array<{ pred: (c: RestCall) => boolean; resolve: (c: RestCall) => void }> = [];
   private messageCounter = 0;
   tokenRejected = false;
+  /** False stops recording calls (long bench runs); listeners still hear each one. */
+  keepCalls = true;
+  /** Called with every REST call as it arrives. */
+  readonly listeners = new Set<(c: RestCall) => void>();
   identifies: any[] = [];
 
   private constructor(
@@ -141,7 +145,8 @@ export class FakeDiscord {
       const method = req.method ?? 'GET';
       const r = this.respond(method, path, body);
       const call: RestCall = { method, path, query: url.searchParams, auth: req.headers.authorization ?? null, body, status: r.status, at: performance.now() };
-      this.calls.push(call);
+      if (this.keepCalls) this.calls.push(call);
+      for (const l of this.listeners) l(call);
       for (const w of [...this.waiters]) {
         if (w.pred(call)) {
           this.waiters = this.waiters.filter((x) => x !== w);
