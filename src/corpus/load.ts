@@ -110,7 +110,7 @@ function readSourceMeta(files: string[], problems: Problem[]): Map<string, FileI
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a file as UTF-8 text, or explains why it cannot (unreadable, binary). */
+/** Reads a file as UTF-8 text (or UTF-16 with a byte-order mark), or explains why it cannot (unreadable, binary). */
 export function readText(path: string): { text: string } | { error: string } {
   let buf: Buffer;
   try {
@@ -118,11 +118,14 @@ export function readText(path: string): { text: string } | { error: string } {
   } catch (e) {
     return { error: `cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
   }
-  if (buf.subarray(0, 8192).includes(0)) return { error: 'binary file (contains NUL bytes); skipped' };
+  // UTF-16 with a byte-order mark (what Windows tools often save) is text, though full of NUL bytes.
+  const utf16 = buf[0] === 0xff && buf[1] === 0xfe ? 'utf-16le' : buf[0] === 0xfe && buf[1] === 0xff ? 'utf-16be' : null;
+  if (!utf16 && buf.subarray(0, 8192).includes(0)) return { error: 'binary file (contains NUL bytes); skipped' };
   try {
-    return { text: utf8.decode(buf).replace(/^\uFEFF/, '') };
+    const text = utf16 ? new TextDecoder(utf16, { fatal: true }).decode(buf) : utf8.decode(buf);
+    return { text: text.replace(/^\uFEFF/, '') };
   } catch {
-    return { error: 'not valid UTF-8 text; skipped' };
+    return { error: `not valid ${utf16 ? 'UTF-16' : 'UTF-8'} text; skipped` };
   }
 }
 

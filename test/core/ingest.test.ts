@@ -18,6 +18,22 @@ describe('reading a .txt file', () => {
     ]);
   });
 
+  it('reads UTF-16 text with a byte-order mark, as Windows tools save it', () => {
+    const dir = tempDir();
+    const text = 'Caf\u00e9 notes about the harbour.\r\nA second line, with “quotes”.\r\n';
+    writeFileSync(join(dir, 'le.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const be = Buffer.from(text, 'utf16le').swap16();
+    writeFileSync(join(dir, 'be.txt'), Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+    const c = loadCorpus(dir);
+    expect(c.problems).toEqual([]);
+    expect(c.passages.map((p) => [p.id, p.text])).toEqual([
+      ['be:L1', 'Caf\u00e9 notes about the harbour.'],
+      ['be:L2', 'A second line, with “quotes”.'],
+      ['le:L1', 'Caf\u00e9 notes about the harbour.'],
+      ['le:L2', 'A second line, with “quotes”.'],
+    ]);
+  });
+
   it('keeps short one-per-line remarks apart even when no blank line separates them', () => {
     const dir = tempDir();
     const f = join(dir, 'remarks.txt');
