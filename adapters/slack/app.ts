@@ -4,12 +4,14 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type BlockAction, type ButtonAction, type Logger } from '@slack/bolt';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { commands as registry, type Args, type Command } from '../../commands/index.ts';
+import { commands as registry, type Args, type Command, type CommandContext } from '../../commands/index.ts';
+import { parseConfigText } from '../../commands/crux-config.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT, type Engine } from '../../src/engine.ts';
 import { newRequestId, withRequest } from '../../src/log.ts';
 import { checkRate, slowDownMessage, type RateLimit } from '../../src/ratelimit.ts';
 import type { HelpEntry, Reply } from '../../src/reply.ts';
 import type { Store } from '../../src/store.ts';
+import { checkCommunityRate, getSettings, slackMayConfigure } from '../../src/settings.ts';
 import { MAIN, parseInvocation, plainText, slackExamples, slackUsage, SLASH, subcommandOf } from './commands.ts';
 import { ACTIONS, MAX_BLOCKS, renderHelp, renderNotice, renderReply, type SlackMessage } from './render.ts';
 import { decodeView, encodeView, type View } from './view.ts';
@@ -41,8 +43,10 @@ export interface SlackOptions {
   apiUrl?: string | null;
   /** Web API retries (default: the SDK's). Tests use { retries: 0 }. */
   retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
-  /** Rate limits; false turns them off (benchmarks). */
+  /** Rate limits: by default each workspace's settings (/crux config); given here they apply to all; false: none. */
   limits?: SlackLimits | false;
+  /** Slack user ids who may change settings besides workspace admins and owners (CRUX_SLACK_CONFIG_USERS). */
+  configUsers?: string[];
   /** The command definitions (default: commands/). */
   commands?: Command[];
   /** Log Bolt's own debug and info lines too. */
@@ -202,22 +206,48 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
   const { engine, store, log } = o;
   const main = cmds.find((c) => c.name === MAIN)!;
   const findCrux = cmds.find((c) => c.kind === 'message');
-  const limits = o.limits === false ? null : o.limits ?? {};
-
   const once = (key: string) => store.claim(key, DEDUPE_TTL_MS);
   const turn = turnQueue();
-  const run = (c: Command, args: Args, who: { user?: string; team?: string }): Promise<Reply> =>
-    turn(() => c.run({ engine, platform: 'slack', userId: who.user, communityId: who.team }, args));
+
+  /** Workspace admins and owners, and CRUX_SLACK_CONFIG_USERS, may change settings (users.info needs users:read). */
+  async function mayConfigure(user: string | undefined): Promise<boolean> {
+    if (!user) return false;
+    if (o.configUsers?.includes(user)) return true;
+    try {
+      const res = await app.client.users.info({ user });
+      return !!res.user && slackMayConfigure({ ...res.user, id: user }, o.configUsers ?? []);
+    } catch (e) {
+      log.warn('slack: could not look up whether a user is a workspace admin (is the users:read scope granted?)', { user, error: slackErrorCode(e) ?? (e as Error).message });
+      return false;
+    }
+  }
+
+  /** Runs a command with the workspace's settings; the search itself waits for its turn (see turnQueue). */
+  async function run(c: Command, args: Args, who: { user?: string; team?: string }): Promise<Reply> {
+    const ctx: CommandContext = {
+      engine,
+      platform: 'slack',
+      userId: who.user,
+      communityId: who.team,
+      store,
+      settings: await getSettings(store, 'slack', who.team),
+      canConfigure: c.adminOnly ? await mayConfigure(who.user) : undefined,
+    };
+    return turn(() => c.run(ctx, args));
+  }
 
   /** null when allowed, else the friendly "slow down" text. */
-  async function slowDown(user: string | undefined, channel: string | undefined, kind: 'ask' | 'button'): Promise<string | null> {
-    if (!limits) return null;
-    const v =
-      kind === 'ask'
-        ? await checkRate(store, 'slack', { userId: user, channelId: channel }, { user: limits.user, channel: limits.channel })
-        : await checkRate(store, 'slack-button', { userId: user }, { user: limits.buttons ?? DEFAULT_BUTTON_LIMIT });
+  async function slowDown(who: { user?: string; team?: string }, channel: string | undefined, kind: 'ask' | 'button'): Promise<string | null> {
+    if (o.limits === false) return null;
+    const given = o.limits;
+    let v;
+    if (kind === 'button') v = await checkRate(store, 'slack-button', { userId: who.user }, { user: given?.buttons ?? DEFAULT_BUTTON_LIMIT });
+    else if (given) v = await checkRate(store, 'slack', { userId: who.user, channelId: channel }, { user: given.user, channel: given.channel });
+    else v = await checkCommunityRate(store, 'slack', { userId: who.user, channelId: channel }, await getSettings(store, 'slack', who.team));
     return v.ok ? null : slowDownMessage(v);
   }
+
+  const parse = (text: string) => parseInvocation(text, cmds, { 'crux-config': parseConfigText });
 
   const help = (entries: HelpEntry[]): SlackMessage =>
     renderHelp(
@@ -280,10 +310,10 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
     const ephemeral = (m: SlackMessage) => respond({ response_type: 'ephemeral', ...m, ...NO_UNFURL });
     await guard({ kind: 'command', team: command.team_id, user: command.user_id, channel: command.channel_id }, 'slash command', async () => {
       if (command.trigger_id && !(await once(`slack:command:${command.trigger_id}`))) return;
-      const parsed = parseInvocation(plainText(command.text ?? ''), cmds);
+      const parsed = parse(plainText(command.text ?? ''));
       if ('error' in parsed) return ephemeral(renderNotice(parsed.error));
-      if (subcommandOf(parsed.command) !== 'help') {
-        const slow = await slowDown(command.user_id, command.channel_id, 'ask');
+      if (subcommandOf(parsed.command) !== 'help' && !parsed.command.adminOnly) {
+        const slow = await slowDown({ user: command.user_id, team: command.team_id }, command.channel_id, 'ask');
         if (slow) return ephemeral(renderNotice(slow));
       }
       const reply = await run(parsed.command, parsed.args, { user: command.user_id, team: command.team_id });
@@ -306,9 +336,9 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
         log.info('slack: retried event already answered; ignoring it', { eventId: body.event_id, retryNum: context.retryNum, retryReason: context.retryReason });
         return;
       }
-      const parsed = parseInvocation(plainText(event.text ?? '', bot.userId), cmds);
+      const parsed = parse(plainText(event.text ?? '', bot.userId));
       if ('error' in parsed) return whisper(renderNotice(parsed.error));
-      const slow = await slowDown(user, channel, 'ask');
+      const slow = await slowDown({ user, team: body.team_id }, channel, 'ask');
       if (slow) return whisper(renderNotice(slow));
       const reply = await run(parsed.command, parsed.args, { user, team: body.team_id });
       const msg = await render(reply, viewFor(parsed.args, { origin: 'thread', channel, thread }), null);
@@ -336,12 +366,25 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
       const ephemeral = (m: SlackMessage) => respond({ response_type: 'ephemeral', ...m, ...NO_UNFURL });
       await guard({ kind: 'shortcut', team: shortcut.team?.id, user, channel }, 'message shortcut', async () => {
         if (!(await once(`slack:shortcut:${shortcut.trigger_id}`))) return;
-        const slow = await slowDown(user, channel, 'ask');
+        const slow = await slowDown({ user, team: shortcut.team?.id }, channel, 'ask');
         if (slow) return ephemeral(renderNotice(slow));
         const text = plainText(message.text ?? '', bot.userId);
         const reply = await run(findCrux, { text }, { user, team: shortcut.team?.id });
         if (reply.kind !== 'answer') return ephemeral(await render(reply, null, null));
         const view: View = { q: text, pos: 0, ex: -1, origin: 'thread', channel, thread };
+        if (reply.visibility === 'public') {
+          // The workspace answers for everyone by default (/crux config visibility public): straight into the thread.
+          try {
+            await client.chat.postMessage({ channel, thread_ts: thread, ...(await render(reply, view, null)), ...NO_UNFURL });
+            return;
+          } catch (e) {
+            if (!NOT_IN_CONVERSATION.has(slackErrorCode(e) ?? '')) throw e;
+            log.warn('slack: shortcut used in a conversation Crux is not in', { channel, error: slackErrorCode(e) });
+            const why = notInConversation();
+            const plain = await render(reply, { ...view, origin: 'channel' }, null);
+            return ephemeral({ text: why.text, blocks: [...why.blocks, ...plain.blocks].slice(0, MAX_BLOCKS) });
+          }
+        }
         const msg = await render(reply, view, 'thread');
         try {
           // Shown to the asker in the message's thread first; "Post to thread" shares it.
@@ -389,7 +432,7 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
         return;
       }
 
-      const slow = await slowDown(user, undefined, 'button');
+      const slow = await slowDown({ user, team: body.team?.id }, undefined, 'button');
       if (slow) return toClicker(renderNotice(slow));
       const next: View = { ...view };
       if (action.action_id === ACTIONS.more) next.limit = Math.min(MAX_LIMIT, (view.limit ?? DEFAULT_LIMIT) + MORE_STEP);

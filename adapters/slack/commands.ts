@@ -60,9 +60,10 @@ const HELP_WORDS = new Set(['help', '-h', '--help', '?']);
 
 /**
  * Reads the text after /crux (or after @Crux in a mention): "help", a sub-command, or a topic with name:value options.
- * Values may be quoted: source:"the void". Unknown name:value pairs stay part of the topic (a topic may contain colons).
+ * Values may be quoted: source:"the void". Unknown name:value pairs stay part of the topic (a topic may contain colons,
+ * and the core reads filters such as author:NAME from it). `custom` reads a sub-command's text its own way, by name.
  */
-export function parseInvocation(text: string, all: Command[]): Parsed {
+export function parseInvocation(text: string, all: Command[], custom: Record<string, (rest: string) => Args> = {}): Parsed {
   const t = text.replace(/\s+/g, ' ').trim();
   const main = all.find((c) => c.name === MAIN);
   const help = all.find((c) => subcommandOf(c) === 'help');
@@ -70,7 +71,11 @@ export function parseInvocation(text: string, all: Command[]): Parsed {
   if (!t || HELP_WORDS.has(t.toLowerCase())) return { command: help ?? main, args: {} };
   const first = t.split(' ')[0].toLowerCase();
   const sub = all.find((c) => c.kind === 'chat' && subcommandOf(c) === first);
-  if (sub) return parseOptions(sub, t.slice(first.length).trim());
+  if (sub) {
+    const rest = t.slice(first.length).trim();
+    const own = custom[sub.name];
+    return own ? { command: sub, args: own(rest) } : parseOptions(sub, rest);
+  }
   return parseOptions(main, t);
 }
 

@@ -18,6 +18,7 @@ export const slackAdapter: PlatformAdapter = {
       log: ctx.log,
       botToken: cfg.botToken,
       apiUrl: cfg.apiUrl,
+      configUsers: ctx.config.slackConfigUsers,
       transport: cfg.appToken
         ? { mode: 'socket', appToken: cfg.appToken }
         : { mode: 'http', signingSecret: cfg.signingSecret!, port: cfg.port, host: cfg.host ?? undefined },

@@ -12,6 +12,8 @@ export const EVENTS_PATH = '/slack/events';
 
 /** Scopes the adapter uses: /crux, reading mentions, posting answers (chat.postMessage, chat.postEphemeral). */
 export const BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands'];
+/** Added when a command is for admins only: users.info tells whether someone is a workspace admin or owner. */
+export const ADMIN_SCOPES = ['users:read'];
 export const BOT_EVENTS = ['app_mention'];
 
 const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
@@ -50,7 +52,7 @@ export function buildManifest(all: Command[] = registry, o: ManifestOptions = {}
       ],
       shortcuts,
     },
-    oauth_config: { scopes: { bot: BOT_SCOPES } },
+    oauth_config: { scopes: { bot: [...BOT_SCOPES, ...(all.some((c) => c.adminOnly) ? ADMIN_SCOPES : [])].sort() } },
     settings: {
       event_subscriptions: { ...(url ? { request_url: url } : {}), bot_events: BOT_EVENTS },
       interactivity: { is_enabled: true, ...(url ? { request_url: url } : {}) },

@@ -26,6 +26,8 @@ export const TEAM = 'T0TEAM';
 
 export class FakeSlack {
   readonly calls: Call[] = [];
+  /** Users that users.info reports as workspace admins. */
+  readonly admins = new Set<string>();
   /** chat method → channel → error code to answer with (e.g. not_in_channel). */
   private failures = new Map<string, Map<string, string>>();
   private server!: http.Server;
@@ -151,6 +153,9 @@ export class FakeSlack {
     if (auth !== `Bearer ${this.botToken}`) return { body: { ok: false, error: 'invalid_auth' } };
     if (method === 'auth.test') {
       return { body: { ok: true, url: 'https://crux-test.slack.com/', team: 'Crux Test', user: 'crux', team_id: TEAM, user_id: BOT_USER, bot_id: BOT_ID } };
+    }
+    if (method === 'users.info') {
+      return { body: { ok: true, user: { id: body.user, name: body.user, is_admin: this.admins.has(body.user), is_owner: false, is_primary_owner: false } } };
     }
     if (method === 'chat.postMessage' || method === 'chat.postEphemeral') {
       const error = this.failures.get(method)?.get(body.channel);
