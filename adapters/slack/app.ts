@@ -338,8 +338,10 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
       }
       const parsed = parse(plainText(event.text ?? '', bot.userId));
       if ('error' in parsed) return whisper(renderNotice(parsed.error));
-      const slow = await slowDown({ user, team: body.team_id }, channel, 'ask');
-      if (slow) return whisper(renderNotice(slow));
+      if (subcommandOf(parsed.command) !== 'help' && !parsed.command.adminOnly) {
+        const slow = await slowDown({ user, team: body.team_id }, channel, 'ask');
+        if (slow) return whisper(renderNotice(slow));
+      }
       const reply = await run(parsed.command, parsed.args, { user, team: body.team_id });
       const msg = await render(reply, viewFor(parsed.args, { origin: 'thread', channel, thread }), null);
       // Answers go to the thread for everyone (the mention was public); help and mistakes only to the asker.
@@ -415,7 +417,10 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
       const again = (v: View) => run(main, { topic: v.q, limit: v.limit, source: v.source }, { user, team: body.team?.id });
 
       if (action.action_id === ACTIONS.postChannel || action.action_id === ACTIONS.postThread) {
-        const msg = await render(await again(view), view, null);
+        const reply = await again(view);
+        const msg = await render(reply, view, null);
+        // Only an answer is shared; anything else (a source no longer enabled, say) goes back to the clicker alone.
+        if (reply.kind !== 'answer') return toClicker(msg);
         if (action.action_id === ACTIONS.postChannel) {
           await respond({ response_type: 'in_channel', replace_original: false, ...msg, ...NO_UNFURL });
         } else {

@@ -134,6 +134,22 @@ describe('threads', () => {
     expect(post.body.thread_ts).toBe('1700000600.000300');
   });
 
+  it('answers "@Crux help" privately, in the thread it was asked in', async () => {
+    await h.send.event(mention(`<@${BOT_USER}> help`, { channel: 'C0HELP', ts: '1700000650.000200', thread_ts: '1700000640.000100' }));
+    const [eph] = await h.fake.callsUntil((c) => c.method === 'chat.postEphemeral' && c.body.channel === 'C0HELP');
+    expect(eph.body.thread_ts).toBe('1700000640.000100');
+    expect(eph.body.user).toBe('U0ALICE');
+    expect(textObjects(eph.body.blocks).map((t) => t.text).join('\n')).toContain('*/crux help*');
+    expect(h.fake.api('chat.postMessage').filter((c) => c.body.channel === 'C0HELP')).toEqual([]);
+  });
+
+  it('tells a mentioner by direct message when it cannot post in their conversation', async () => {
+    h.fake.fail('chat.postMessage', 'C0GONE', 'not_in_channel');
+    await h.send.event(mention(`<@${BOT_USER}> free will`, { channel: 'C0GONE', user: 'U0DAVE' }));
+    const [dm] = await h.fake.callsUntil((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0DAVE');
+    expect(dm.body.text).toContain('Crux is not a member of this conversation');
+  });
+
   it('answers a retried event (same event_id, X-Slack-Retry-Num: 1) only once', async () => {
     const ev = mention(`<@${BOT_USER}> free will`, { channel: 'C0RETRY', ts: '1700000700.000100', thread_ts: '1700000690.000100' });
     expect((await h.send.event(ev, { eventId: 'Ev0RETRY1' })).status).toBe(200);
