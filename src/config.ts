@@ -26,6 +26,8 @@ export interface SlackConfig {
 export interface Config {
   corpus: string | null;
   cacheDir: string | null;
+  /** CRUX_CORPORA: the named-corpora file (default data/corpora.json; see src/corpora.ts). */
+  corporaFile?: string | null;
   storeUrl: string | null;
   httpPort: number | null;
   /** CRUX_HTTP_HOST: where /healthz and /metrics listen (default 127.0.0.1). */
@@ -89,6 +91,7 @@ export function readConfig(env: Env = process.env): Config {
   return {
     corpus: val(env, 'CRUX_CORPUS'),
     cacheDir: val(env, 'CRUX_CACHE_DIR'),
+    corporaFile: val(env, 'CRUX_CORPORA'),
     storeUrl: val(env, 'CRUX_STORE_URL'),
     httpPort: port(env, 'CRUX_HTTP_PORT', null),
     httpHost: val(env, 'CRUX_HTTP_HOST'),

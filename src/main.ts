@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CACHE, DEFAULT_CORPUS, DEFAULT_LIMIT, MAX_LIMIT, openEngine, REPO_ROOT, type Engine } from './engine.ts';
 import { isUserError } from './errors.ts';
+import { readCorpora, resolveCorpus } from './corpora.ts';
 import { loadDotEnv, readConfig } from './config.ts';
 import type { Answer } from './types.ts';
 import type { Problem } from './corpus/types.ts';
@@ -22,7 +23,8 @@ const USAGE = `Usage:
   crux eval                score retrieval and positions against ../shared/eval (npm run eval)
 
 Options:
-  --corpus PATH   file or folder to search (any supported format); default data/corpus, or $CRUX_CORPUS
+  --corpus PATH   file or folder to search (any supported format); default data/corpus, or $CRUX_CORPUS;
+                  or NAME[,NAME…] of corpora declared in data/corpora.json
   --format NAME   read every file as this format (txt, md, jsonl, forum, discord, slack, reddit) instead of detecting it
   --limit N       passages per answer (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT})
   --json          print the answer as JSON (one object per line with --batch)
@@ -90,10 +92,19 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const sub = explicitQuery ? null : positionals[0];
   const color = !v['no-color'] && !v.json && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const corpus = v.corpus ?? readConfig().corpus ?? undefined;
+  // A corpus may be a name (or names, comma-separated) from data/corpora.json: see src/corpora.ts.
+  let named: ReturnType<typeof resolveCorpus> = null;
+  try {
+    named = corpus ? resolveCorpus(corpus, readCorpora(readConfig().corporaFile ?? join(REPO_ROOT, 'data', 'corpora.json'))) : null;
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    io.err(e.message);
+    return EXIT.usage;
+  }
   const open = (rebuild = false): Engine | number => {
     try {
       const progress = rebuild ? progressPrinter(io) : undefined;
-      return openEngine({ corpus, format: v.format, rebuild, onNotice: (m) => io.err(m), onProgress: progress });
+      return openEngine({ corpus: named?.paths ?? corpus, format: v.format ?? named?.format, rebuild, onNotice: (m) => io.err(m), onProgress: progress });
     } catch (e) {
       if (isUserError(e)) {
         io.err(e.message);
@@ -105,8 +116,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   try {
     if (sub === 'index') {
       const { runIndex } = await import('./indexer.ts');
-      const paths = positionals.length > 1 ? positionals.slice(1) : [corpus ?? DEFAULT_CORPUS];
-      return await runIndex({ corpus: paths, format: v.format, full: v.full, watch: v.watch, io, tty: io === stdio && process.stderr.isTTY === true });
+      const paths = positionals.length > 1 ? positionals.slice(1) : (named?.paths ?? [corpus ?? DEFAULT_CORPUS]);
+      return await runIndex({ corpus: paths, format: v.format ?? named?.format, full: v.full, watch: v.watch, io, tty: io === stdio && process.stderr.isTTY === true });
     }
     if (sub === 'serve') {
       const { serve } = await import('./serve.ts');
