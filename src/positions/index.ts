@@ -1,5 +1,20 @@
-// Positions and exchanges for a topic. (Placeholder until the positions work lands: returns none.)
-import type { Exchange, Passage, PassageHit, Position } from '../types.ts';
+// Positions and exchanges for a topic, from the passages the engine found relevant (about 60, best first).
+//
+// 1. Keep the passages that are about the topic (they name most of it); drop quote lines (their words belong to
+//    the paragraph they quote).
+// 2. Read each passage's side from its own words (stance.ts): proposals ("should not abolish"), judgements
+//    ("harmful", "a real phenomenon"), shifters ("reduces bullying"), negation.
+// 3. Passages without such words take the side of the passages they share the most words with, if those agree.
+// 4. Within each side, group passages by the words they share (group.ts): each group is one point made.
+// 5. Label each group with a phrase its passages share, or the opening of its most representative passage.
+// Every step is recorded in `why`, per passage.
+import type { Exchange, Passage, PassageHit, Position, Stance } from '../types.ts';
+import { fold, sentences, termsOf } from '../text.ts';
+import { parseTopic, readStance, type Reading, type Topic } from './stance.ts';
+import { contentTerms, groupSides, similarity, type Group, type Member } from './group.ts';
+import { isQuoteLine } from './quotes.ts';
+import { labelFor, openingOf, quoteCue } from './label.ts';
+import { exchangesFor } from './exchanges.ts';
 
 /** A relevant passage as the engine found it: the passage, its retrieval score, and how it is shown. */
 export interface Relevant {
@@ -28,10 +43,231 @@ export interface CorpusView {
   show(p: Passage, words: string[], score: number): PassageHit;
 }
 
-export function findPositions(_input: PositionInput): { positions: Position[]; notices: string[] } {
-  return { positions: [], notices: [] };
+/** The tunable numbers of the method, in one place (see the README's "Positions and exchanges"). */
+export const positionParams = {
+  /** Share of the topic's (idf-weighted) words a passage must name to be about it. */
+  about: 0.5,
+  /** Fewer passages about the topic than this: too little to tell positions apart. */
+  minAbout: 4,
+  /** Smallest |score| of a passage's own cues that decides its side. */
+  minCue: 0.75,
+  /** The same for a long passage that only judges (states no side on the topic itself). */
+  minJudged: 2,
+  /** Neighbours consulted when a passage has no side of its own, and how clearly they must agree. */
+  neighbours: 5,
+  agree: 0.7,
+  minSimilarity: 0.12,
+  /** Smallest group that makes a point; more positions than this is noise. */
+  minGroup: 4,
+  /** Fewest passages that make a side a position of its own. */
+  minSide: 2,
+  maxPositions: 6,
+  /** Smallest mean share (by squared word weight) of a group's shared words in its passages' words. */
+  tight: 0.1,
+};
+
+/** One passage as the positions step sees it. */
+export interface Item {
+  r: Relevant;
+  reading: Reading;
+  terms: Set<string>;
+  side: number;
+  /** How the side was found. */
+  how: 'own' | 'neighbours' | 'none';
+  /** For "neighbours": the passages that decided it. */
+  from: number[];
 }
 
-export function findExchanges(_input: PositionInput, _positions: Position[]): Exchange[] {
-  return [];
+/** What findPositions works out once and findExchanges reuses. */
+export interface Analysis {
+  topic: Topic;
+  items: Item[];
+  positions: Position[];
+  /** Passage id -> index of its position. */
+  positionOf: Map<string, number>;
+}
+const analyses = new WeakMap<PositionInput, Analysis>();
+
+/** For tools that study the method (scripts, tests): called with every analysis, passages left out included. */
+export const hooks: { onAnalysis?: (a: Analysis, input: PositionInput) => void } = {};
+
+/** Share of the topic's words (weighted by rarity) that a text names. */
+function aboutness(text: string, topic: Topic, idf: (t: string) => number): number {
+  const have = new Set(termsOf(text));
+  let got = 0;
+  let all = 0;
+  for (const t of topic.terms) {
+    const w = Math.max(idf(t), 0.1);
+    all += w;
+    if (have.has(t)) got += w;
+  }
+  return all ? got / all : 0;
+}
+
+/** Passages longer than this make their point in the sentences that name the topic: only those are compared. */
+const LONG_PASSAGE = 300;
+
+/** The part of a passage that speaks to the topic: all of a short one, the sentences naming the topic of a long one. */
+function focusOf(text: string, topic: Topic): string {
+  if (text.length <= LONG_PASSAGE) return text;
+  const named = sentences(text)
+    .map(([s, e]) => text.slice(s, e))
+    .filter((s) => termsOf(s).some((t) => topic.terms.has(t)));
+  return named.length ? named.join(' ') : text;
+}
+
+const sideName = (side: number): Stance => (side > 0 ? 'for' : side < 0 ? 'against' : 'unclear');
+
+function analyse(input: PositionInput): Analysis {
+  const cached = analyses.get(input);
+  if (cached) return cached;
+  const P = positionParams;
+  const { corpus } = input;
+  const topic = parseTopic(input.words.length ? input.words.join(' ') : input.query);
+  // Every word of the query (its policy words too) says nothing about which point a passage makes.
+  const queryTerms = new Set([...topic.terms, ...termsOf(input.words.join(' ') || input.query)]);
+  const idf = (t: string) => corpus.idf(t);
+  const items: Item[] = [];
+  const texts = input.relevant.map((r) => fold(r.passage.text));
+  for (const [k, r] of input.relevant.entries()) {
+    if (isQuoteLine(corpus, r.passage)) continue;
+    // A passage whose words another relevant passage repeats in full (a partial copy) counts once, in the longer.
+    if (texts.some((t, j) => j !== k && t.length > texts[k].length && t.includes(texts[k]))) continue;
+    if (aboutness(r.passage.text, topic, idf) < P.about) continue;
+    const reading = readStance(r.passage.text, topic);
+    // A long comment judges many things: unless it states a side on the topic itself, its judging words must agree more.
+    const needed = reading.stated || r.passage.text.length <= LONG_PASSAGE ? P.minCue : P.minJudged;
+    const own = Math.abs(reading.score) >= needed ? Math.sign(reading.score * topic.direction) : 0;
+    items.push({ r, reading, terms: contentTerms(focusOf(r.passage.text, topic), queryTerms), side: own, how: own ? 'own' : 'none', from: [] });
+  }
+  // Passages without cues of their own take the side their closest neighbours agree on.
+  const weight = (t: string) => Math.max(idf(t), 0.1);
+  for (const it of items) {
+    if (it.how !== 'none') continue;
+    const near = items
+      .map((o, j) => ({ j, o, s: o.how === 'own' ? similarity(it.terms, o.terms, weight) : 0 }))
+      .filter((x) => x.s >= P.minSimilarity)
+      .sort((a, b) => b.s - a.s)
+      .slice(0, P.neighbours);
+    const total = near.reduce((s, x) => s + x.s, 0);
+    const vote = near.reduce((s, x) => s + x.s * x.o.side, 0);
+    const agreeing = near.filter((x) => Math.sign(x.o.side) === Math.sign(vote)).length;
+    if (total > 0 && Math.abs(vote) / total >= P.agree && agreeing >= 2) {
+      it.side = Math.sign(vote);
+      it.how = 'neighbours';
+      it.from = near.filter((x) => x.o.side === it.side).map((x) => x.j);
+    }
+  }
+  const result: Analysis = { topic, items, positions: [], positionOf: new Map() };
+  analyses.set(input, result);
+  if (items.length < P.minAbout) return result;
+
+  const members: Member[] = items.map((it, i) => ({ i, terms: it.terms, side: it.side }));
+  // Shared words single out a point only in short passages that make one; long comments make several, so there
+  // each side is one position.
+  const lengths = items.map((it) => it.r.passage.text.length).sort((a, b) => a - b);
+  const short = lengths[Math.floor(lengths.length / 2)] <= LONG_PASSAGE;
+  let groups: Group[] = short ? groupSides(members, { minSize: P.minGroup, weight }) : [];
+  // A group is a point only if its shared words are a real part of what its passages say (not one word among
+  // fifty in a long comment).
+  const share = (i: number, anchors: string[]) => {
+    let a = 0;
+    let all = 0;
+    for (const t of items[i].terms) {
+      const w = weight(t) ** 2;
+      all += w;
+      if (anchors.includes(t)) a += w;
+    }
+    return all ? a / all : 0;
+  };
+  groups = groups.filter((g) => g.members.reduce((s, i) => s + share(i, g.anchors), 0) / g.members.length >= P.tight);
+  // A side that makes no repeated point is one position on its own.
+  for (const side of [1, -1]) {
+    const mine = items.map((it, i) => (it.side === side ? i : -1)).filter((i) => i >= 0);
+    if (mine.length >= P.minSide && !groups.some((g) => g.side === side)) groups.push({ side, members: mine, anchors: [] });
+  }
+  groups = pick(groups, P.maxPositions);
+  result.positions = groups.map((g) => toPosition(g, items, topic, input, weight));
+  result.positions.forEach((p, pi) => p.passages.forEach((h) => result.positionOf.set(h.id, pi)));
+  hooks.onAnalysis?.(result, input);
+  return result;
+}
+
+/** The biggest groups, but each side's biggest one first, so that both sides are heard when both exist. */
+function pick(groups: Group[], max: number): Group[] {
+  const bySize = [...groups].sort((a, b) => b.members.length - a.members.length || a.side - b.side);
+  const firsts = [1, -1].map((s) => bySize.find((g) => g.side === s)).filter((g): g is Group => !!g);
+  const rest = bySize.filter((g) => !firsts.includes(g));
+  return [...firsts, ...rest].slice(0, max).sort((a, b) => b.members.length - a.members.length);
+}
+
+function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput, weight: (t: string) => number): Position {
+  // Best representative first: the passage most like the others, with its own cue, ranked higher by retrieval.
+  const centrality = (i: number) =>
+    g.members.reduce((s, j) => s + (j === i ? 0 : similarity(items[i].terms, items[j].terms, weight)), 0) / Math.max(1, g.members.length - 1);
+  // In a whole side (no shared words), the passages that state the side most plainly come first.
+  const plain = (i: number) => (items[i].reading.stated ? 1 : 0) + Math.min(1, Math.abs(items[i].reading.score) / 4);
+  const rank = new Map(g.members.map((i) => [i, (g.anchors.length ? centrality(i) : plain(i)) + (items[i].how === 'own' ? 0.2 : 0) + 0.1 / (1 + i)]));
+  const order = [...g.members].sort((a, b) => rank.get(b)! - rank.get(a)! || a - b);
+  const texts = order.map((i) => items[i].r.passage.text);
+  const label = (g.anchors.length ? labelFor(texts, g.anchors) : null) ?? openingOf(items[order[0]].r.passage.text, items[order[0]].reading);
+  const cue = quoteCue(order.map((i) => ({ text: items[i].r.passage.text, reading: items[i].reading })), g.side * topic.direction);
+  const why: Record<string, string> = {};
+  const anchorWords = (i: number) => g.anchors.filter((a) => items[i].terms.has(a));
+  for (const i of order) {
+    const it = items[i];
+    const bits: string[] = [];
+    if (it.how === 'own') {
+      const said = it.reading.cues
+        .filter((c) => Math.sign(c.polarity * topic.direction) === g.side)
+        .slice(0, 3)
+        .map((c) => `“${it.r.passage.text.slice(c.start, c.end)}”`);
+      bits.push(`${sideName(g.side)}: it says ${said.join(', ')}`);
+    } else {
+      bits.push(`${sideName(g.side)}: no stance words of its own; it shares most words with ${it.from.length} passage${it.from.length === 1 ? '' : 's'} that take this side`);
+    }
+    const shared = anchorWords(i);
+    if (shared.length) bits.push(`in this group for the words ${shared.map((t) => `“${surface(it.r.passage.text, t)}”`).join(', ')}`);
+    why[it.r.passage.id] = bits.join('; ');
+  }
+  const authors = new Set(order.map((i) => items[i].r.passage.source.author).filter((a): a is string => !!a));
+  return {
+    label,
+    stance: sideName(g.side),
+    stanceCue: cue,
+    passages: order.map((i) => items[i].r.hit),
+    weight: { passages: order.length, authors: authors.size ? authors.size : null, ofRelevant: items.length },
+    why,
+  };
+}
+
+/** The word of a text that carries an index term, as written. */
+function surface(text: string, term: string): string {
+  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) if (termsOf(m[0])[0] === term) return m[0];
+  return term;
+}
+
+export function findPositions(input: PositionInput): { positions: Position[]; notices: string[] } {
+  const a = analyse(input);
+  const notices: string[] = [];
+  const about = a.items.length;
+  if (about < positionParams.minAbout) {
+    const n = about === 0 ? 'No passage' : about === 1 ? 'Only 1 passage' : `Only ${about} passages`;
+    notices.push(`${n} ${about === 1 || about === 0 ? 'is' : 'are'} about “${input.query}”: too few to tell positions apart.`);
+  } else if (!a.positions.length) {
+    notices.push(`The ${about} passages about “${input.query}” take no clear side: no positions to show.`);
+  } else {
+    const sides = new Set(a.positions.map((p) => p.stance));
+    if (sides.size === 1) notices.push(`Every position found is ${[...sides][0]} “${input.query}”: no passage clearly takes the other side.`);
+    const placed = a.positionOf.size;
+    if (placed < about) notices.push(`${about - placed} of the ${about} passages about “${input.query}” fit no position (no clear side, or a point nobody else makes).`);
+  }
+  return { positions: a.positions, notices };
+}
+
+export function findExchanges(input: PositionInput, positions: Position[]): Exchange[] {
+  const a = analyses.get(input);
+  const positionOf = a && a.positions === positions ? a.positionOf : new Map<string, number>();
+  if (!a || a.positions !== positions) positions.forEach((p, i) => p.passages.forEach((h) => positionOf.set(h.id, i)));
+  return exchangesFor(input, positionOf);
 }

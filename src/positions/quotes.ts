@@ -1,0 +1,111 @@
+// Quote lines in plain-text threads: a reply that opens with a short line repeating a sentence of another
+// paragraph of the same thread, then answers it on the next line. The quoted words belong to the paragraph they
+// came from, so a quote line is never evidence of its own; the line after it is the reply.
+// Copies (paragraphs repeated across files) are resolved to the first occurrence, whose text is the same.
+import type { Passage } from '../types.ts';
+
+/** Longest line (in characters) that is read as a quote of another paragraph. */
+export const QUOTE_MAX = 320;
+/** Shortest: "Regarding:" or "Yes." repeat nothing worth linking. */
+const QUOTE_MIN = 24;
+/** How far (in passages of the same file) the quoted paragraph is looked for. */
+const REACH = 200;
+
+export interface Corpus {
+  passages: Passage[];
+  byId(id: string): Passage | undefined;
+}
+
+/** The first occurrence of a paragraph (itself unless it is a copy). */
+export function original(c: Corpus, p: Passage): Passage {
+  return (p.dupOf && c.byId(p.dupOf)) || p;
+}
+
+/** Whether `p` could be a quote line at all: short. */
+function quoteShaped(p: Passage): boolean {
+  return p.text.length >= QUOTE_MIN && p.text.length <= QUOTE_MAX;
+}
+
+/** Same file and, when known, same thread. */
+function together(a: Passage, b: Passage): boolean {
+  return a.file === b.file && (a.thread ?? null) === (b.thread ?? null);
+}
+
+/** Whether paragraph `c` contains the words of quote line `q` (and more), as written: quotes are pasted. */
+function contains(c: Passage, q: Passage): boolean {
+  const t = q.text.trim();
+  return c.text.length > t.length + 8 && c.text.includes(t);
+}
+
+const sourceCache = new WeakMap<Passage, Passage | null>();
+const copiesCache = new WeakMap<Passage[], Map<string, Passage[]>>();
+
+/** Copies of each paragraph, by the id of its first occurrence (built once per corpus). */
+function copiesOf(c: Corpus): Map<string, Passage[]> {
+  let m = copiesCache.get(c.passages);
+  if (!m) {
+    m = new Map();
+    for (const p of c.passages) {
+      if (!p.dupOf) continue;
+      let l = m.get(p.dupOf);
+      if (!l) m.set(p.dupOf, (l = []));
+      l.push(p);
+    }
+    copiesCache.set(c.passages, m);
+  }
+  return m;
+}
+
+/**
+ * The paragraph a quote line repeats, if `p` is one: the nearest other paragraph of the same file (earlier ones
+ * first) whose text contains all of `p`'s words, resolved to its first occurrence. Null when `p` quotes nothing.
+ */
+export function quotedBy(c: Corpus, p: Passage): Passage | null {
+  const cached = sourceCache.get(p);
+  if (cached !== undefined) return cached;
+  let found: Passage | null = null;
+  if (quoteShaped(p)) {
+    for (let d = 1; d <= REACH && !found; d++) {
+      for (const o of [p.ord - d, p.ord + d]) {
+        const s = c.passages[o];
+        if (!s || !together(s, p) || !contains(s, p)) continue;
+        found = original(c, s);
+        break;
+      }
+    }
+  }
+  sourceCache.set(p, found);
+  return found;
+}
+
+/** Whether a passage, or the first occurrence it copies, is a quote line. */
+export function isQuoteLine(c: Corpus, p: Passage): boolean {
+  return quotedBy(c, p) !== null;
+}
+
+/**
+ * Exchanges by quote around a paragraph: quote lines in the same file (within REACH) that repeat part of it, each
+ * with the reply that follows. Returns [quote line, reply] pairs, replies resolved to first occurrences.
+ */
+export function repliesByQuote(c: Corpus, source: Passage): Array<{ quote: Passage; reply: Passage }> {
+  const out: Array<{ quote: Passage; reply: Passage }> = [];
+  const seen = new Set<Passage>();
+  // The paragraph and its copies: a quote may sit next to any of them.
+  const homes = [source, ...(copiesOf(c).get(source.id) ?? [])].slice(0, 4);
+  for (const home of homes) {
+    for (let o = Math.max(0, home.ord - REACH); o <= Math.min(c.passages.length - 1, home.ord + REACH); o++) {
+      const q = c.passages[o];
+      if (q === home || !together(q, home) || !quoteShaped(q) || !contains(home, q)) continue;
+      if (quotedBy(c, q) !== original(c, home)) continue;
+      // The reply: the next paragraph of the same file that is not itself a quote line.
+      let r: Passage | undefined = c.passages[o + 1];
+      for (let hops = 0; r && together(r, q) && quotedBy(c, r) && hops < 3; hops++) r = c.passages[r.ord + 1];
+      if (!r || !together(r, q) || quotedBy(c, r)) continue;
+      const reply = original(c, r);
+      if (reply === original(c, home) || seen.has(reply)) continue;
+      seen.add(reply);
+      out.push({ quote: q, reply });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,348 @@
+// Which side a passage takes on the topic, from cues in its own words: policy verbs aimed at the topic ("should
+// not abolish"), judging words ("harmful", "a real phenomenon"), shifters ("reduces bullying") and negation.
+import { isStopWord, termOf, tokenize, type Token } from '../text.ts';
+import { actionOf, evalOf, isClauseBreak, isLink, isNegator, isProposer, isShifter, verdictOf } from './lexicon.ts';
+
+/** What a query asks about: the terms naming the thing, and whether the query proposes to further (+1) or remove (-1) it. */
+export interface Topic {
+  /** Index terms (stems) that name the thing the topic is about, e.g. "school", "uniform". */
+  terms: Set<string>;
+  /** +1 when the query asks to keep or adopt the thing (or just names it), -1 when it asks to abolish or ban it. */
+  direction: number;
+  /** The query's policy words, as typed ("abandon the use"), or null. */
+  action: string | null;
+}
+
+/** One piece of evidence for a side, with where it sits in the passage text. */
+export interface Cue {
+  /** +1 speaks for the thing, -1 against it (before the query's direction is applied). */
+  polarity: number;
+  weight: number;
+  start: number;
+  end: number;
+  kind: 'action' | 'verdict' | 'judgement' | 'negated topic';
+}
+
+const NEG_REACH = 6;
+const CHAIN_REACH = 3;
+const SHIFT_REACH = 4;
+const ACTION_REACH = 7;
+/** Prepositions that make "fight"/"argue"/"vote" mean support or opposition. */
+const FOR_AGAINST: Record<string, number> = { for: 1, against: -1 };
+
+/** Punctuation that ends a clause (quotation marks do not: “agency by default” is still one phrase). */
+const BREAK = /[,;:.!?()[\]—–]/;
+const punctuationBetween = (text: string, a: Token, b: Token) => BREAK.test(text.slice(a.end, b.start));
+
+/** Reads policy words from the start of a word list: "abandon the use" -> -1, "fight for the abolition" -> -1. */
+function actionChain(toks: Array<Token & { brk?: boolean }>, i: number, text: string): { polarity: number; last: number } | null {
+  const first = actionOf(toks[i].word);
+  // "use" only counts inside a chain ("abandon the use of"), never alone ("the use of child actors").
+  if (!first || /^us(e|ed|es|ing)$/.test(toks[i].word)) return null;
+  let polarity = first;
+  let last = i;
+  const prep = toks[i + 1]?.word;
+  if (prep && (prep in FOR_AGAINST || prep === 'to') && /^(fight|fighting|argue|vote|stand|campaign)$/.test(toks[i].word)) {
+    polarity = FOR_AGAINST[prep] ?? 1;
+    last = i + 1;
+  }
+  for (let j = last + 1; j <= last + CHAIN_REACH && j < toks.length; j++) {
+    if (toks[j].brk ?? punctuationBetween(text, toks[j - 1], toks[j])) break;
+    const a = actionOf(toks[j].word);
+    if (!a) {
+      if (CHAIN_GAP.has(toks[j].word)) continue;
+      break;
+    }
+    // Same-direction neighbours form one phrase ("criminal offence"); others compose ("abandon the use").
+    if (j === i + 1 && a === first) last = j;
+    else {
+      polarity *= a;
+      last = j;
+    }
+    break;
+  }
+  return { polarity, last };
+}
+
+/** Parses a query into the thing it is about and the direction it proposes. */
+export function parseTopic(query: string): Topic {
+  const toks = tokenize(query);
+  let direction = 1;
+  let action: string | null = null;
+  let skipFrom = -1;
+  let skipTo = -1;
+  for (let i = 0; i < toks.length; i++) {
+    const c = actionChain(toks, i, query);
+    if (!c) continue;
+    direction = c.polarity;
+    action = query.slice(toks[i].start, toks[c.last].end);
+    skipFrom = i;
+    skipTo = c.last;
+    break;
+  }
+  const terms = new Set<string>();
+  toks.forEach((t, i) => {
+    if (i >= skipFrom && i <= skipTo) return;
+    if (isStopWord(t.word) || t.word.length < 2) return;
+    terms.add(termOf(t.word));
+  });
+  if (!terms.size) {
+    // The query is only policy words ("ban"): it is about those words, taken as a thing.
+    for (const t of toks) if (!isStopWord(t.word)) terms.add(termOf(t.word));
+    direction = 1;
+    action = null;
+  }
+  return { terms, direction, action };
+}
+
+export interface Reading {
+  /** Sum of cue polarity x weight, toward the thing itself (+ for it). */
+  score: number;
+  cues: Cue[];
+  /** How many sentences name the topic. */
+  mentions: number;
+  /** Whether the passage states a side outright (proposes or rejects the policy, or negates the topic itself). */
+  stated: boolean;
+}
+
+/** Gap words allowed inside a chain of policy words ("abandon the use of"). */
+const CHAIN_GAP = new Set(['the', 'a', 'an', 'of', 'for', 'to', 'on', 'its', 'their', 'this', 'that', 'these', 'all']);
+/** Sentences up to this many words let a policy word reach the topic anywhere in them. */
+const SHORT_SENTENCE = 30;
+/** Verbs that link a subject to what is said of it. */
+const COPULAS = new Set(['is', 'are', 'was', 'were', 'seems', 'seem', 'appears', 'appear', 'sounds', 'looks', 'remains']);
+/** Linking words that make "X … good" a statement about X (not "to hyperstition a good persona"). */
+const VERBS = new Set([...COPULAS, 'be', 'been', 'being', 's', 'does', 'doesn', 'do', 'don', 'isn', 'aren', 'wasn', 'weren']);
+/** In longer sentences, how many words from the topic's own words a judging word may be. */
+const JUDGE_REACH = 10;
+
+/** A word of the passage with what the cue reader needs to know about it, worked out once. */
+interface Tok extends Token {
+  topic: boolean;
+  /** Punctuation (or a sentence end) between this word and the one before. */
+  brk: boolean;
+  ev: number;
+}
+
+/** Splits a text into sentences of annotated words (a sentence ends at . ! or ? followed by space or the end). */
+function annotate(text: string, topic: Topic): Array<{ toks: Tok[]; question: boolean }> {
+  const out: Array<{ toks: Tok[]; question: boolean }> = [];
+  let cur: Tok[] = [];
+  let prevEnd = 0;
+  for (const t of tokenize(text)) {
+    const gap = text.slice(prevEnd, t.start);
+    if (cur.length && /[.!?]["”')\]]*\s/.test(gap)) {
+      out.push({ toks: cur, question: gap.includes('?') });
+      cur = [];
+    }
+    // Explicit fields: object spread is many times slower here once transpiled.
+    cur.push({ word: t.word, start: t.start, end: t.end, topic: topic.terms.has(termOf(t.word)), brk: BREAK.test(gap), ev: evalOf(t.word) });
+    prevEnd = t.end;
+  }
+  if (cur.length) out.push({ toks: cur, question: /\?/.test(text.slice(prevEnd)) });
+  return out;
+}
+
+/**
+ * Reads the cues of a passage toward a topic. Sentences that name the topic count fully, the others half;
+ * questions count half again. A proposal ("X should be banned", "we should not abolish X") outweighs judgements;
+ * a policy word that is not proposed ("abolishing X would hurt Y", "if we ban X") turns the judgements after it.
+ */
+export function readStance(text: string, topic: Topic): Reading {
+  const cues: Cue[] = [];
+  let mentions = 0;
+  let stated = false;
+  const sents = annotate(text, topic);
+  let after = false; // the sentence before named the topic
+  for (const { toks, question } of sents) {
+    const named = toks.some((t) => t.topic);
+    if (named) mentions++;
+    // The sentences naming the topic count, the one right after them half, others a quarter.
+    const weightOf = named ? 1 : after ? 0.5 : 0.25;
+    after = named;
+    const scale = weightOf * (question ? 0.5 : 1);
+    const breaks = (j: number) => toks[j].brk || isClauseBreak(toks[j].word);
+    // Negation: which words a negator reaches (until a clause break or NEG_REACH words).
+    const negBy = new Int32Array(toks.length).fill(-1);
+    for (let i = 0; i < toks.length; i++) {
+      if (!isNegator(toks[i].word, toks[i + 1]?.word)) continue;
+      const from = toks[i + 1]?.word === 't' ? i + 2 : i + 1;
+      // "I don't think we should …" negates what is thought.
+      const raised = /^(think|believe|feel|suppose|agree)$/.test(toks[from]?.word ?? '');
+      for (let j = from; j < toks.length && j <= i + NEG_REACH + (raised ? 6 : 0); j++) {
+        if (j > from && (breaks(j) || (!raised && isProposer(toks[j].word)) || toks[j].word === 'and' || toks[j].word === 'or')) break;
+        if (negBy[j] < 0) negBy[j] = i;
+      }
+    }
+    const used = new Set<number>();
+    const consumed = new Uint8Array(toks.length);
+    const sign = (i: number) => (negBy[i] >= 0 ? -1 : 1);
+    const from = (i: number) => (negBy[i] >= 0 ? Math.min(toks[negBy[i]].start, toks[i].start) : toks[i].start);
+    const reach = toks.length <= SHORT_SENTENCE ? toks.length : ACTION_REACH;
+    // Pass 1: policy words aimed at the topic.
+    let turn = 1; // set by a policy word that is not proposed: judgements after it are about doing it
+    let turnFrom = toks.length;
+    for (let i = 0; i < toks.length; i++) {
+      if (consumed[i] || toks[i].topic || !actionOf(toks[i].word)) continue;
+      const chain = actionChain(toks, i, text);
+      if (!chain) continue;
+      let near = false;
+      for (let j = Math.max(0, i - reach); j <= Math.min(toks.length - 1, chain.last + reach); j++) {
+        if (toks[j].topic) {
+          near = true;
+          break;
+        }
+      }
+      if (!near) continue;
+      // A judgement just before "to" ("wrong to ban", "a good idea to abolish", "not necessary to subsidize")
+      // judges the doing.
+      let judged = -1;
+      let to = i - 1;
+      while (to > 0 && /^(be|only|just|simply|even|not|ever|completely|entirely|further)$/.test(toks[to].word)) to--;
+      if (toks[to]?.word !== 'to') to = -1;
+      for (let j = to - 1; to > 0 && j >= Math.max(0, to - 4); j--) {
+        if (toks[j].ev && !toks[j].topic) {
+          // Only a judging word said of the doing ("it is wrong to", "would be foolish to"), not a noun ("rights to").
+          if (j === 0 || /^(is|be|was|are|it|s|seems|seem|absolutely|very|so|too|not|really|quite|more|most|less)$/.test(toks[j - 1].word)) judged = j;
+          break;
+        }
+        if (breaks(j + 1)) break;
+      }
+      // In an "if" clause nothing is proposed: "if X is not abandoned, …" only turns what follows.
+      let conditional = false;
+      for (let j = i - 1; j >= 0; j--) {
+        if (/^(if|unless|when|whether)$/.test(toks[j].word)) conditional = true;
+        if (conditional || toks[j + 1].brk) break;
+      }
+      let proposed = false;
+      for (let j = i - 1; !conditional && j >= Math.max(0, i - 4); j--) {
+        if (isProposer(toks[j].word)) {
+          proposed = true;
+          break;
+        }
+        if (breaks(j + 1)) break;
+      }
+      // Not proposed: it only turns what follows when the topic (or "it") is what is done to ("abolishing X would…").
+      if (judged < 0 && !proposed && (negBy[i] < 0 || conditional)) {
+        let object = false;
+        for (let j = chain.last + 1; j < toks.length && j <= chain.last + 4; j++) {
+          if (breaks(j)) break;
+          if (toks[j].topic || /^(it|them|this|these|that)$/.test(toks[j].word)) {
+            object = true;
+            break;
+          }
+        }
+        if (!object) continue;
+      }
+      for (let j = i; j <= chain.last; j++) consumed[j] = 1;
+      if (judged >= 0) {
+        consumed[judged] = 1;
+        if (negBy[judged] >= 0) used.add(negBy[judged]);
+        cues.push({ polarity: toks[judged].ev * sign(judged) * sign(i) * chain.polarity, weight: 2 * scale, start: from(judged), end: toks[chain.last].end, kind: 'action' });
+        stated = true;
+      } else if (proposed || (negBy[i] >= 0 && !conditional)) {
+        if (negBy[i] >= 0) used.add(negBy[i]);
+        cues.push({ polarity: chain.polarity * sign(i), weight: 2 * scale, start: from(i), end: toks[chain.last].end, kind: 'action' });
+        stated = true;
+      } else if (turnFrom === toks.length) {
+        turn = chain.polarity * sign(i);
+        if (negBy[i] >= 0) used.add(negBy[i]);
+        turnFrom = chain.last + 1;
+      }
+      i = chain.last;
+    }
+    // Verdicts: the topic, a linking verb, and a judging word ("hyperstition is a real phenomenon", "agency by
+    // default is very intuitive", "seems like a uniquely weak argument", "doesn't hold up").
+    for (let i = 0; i < toks.length; i++) {
+      if (!toks[i].topic || toks[i + 1]?.topic) continue;
+      let j = i + 1;
+      // The subject may go on a few words before its verb ("hyperstition / self-fulfilling misalignment is").
+      for (let k = j; k < toks.length && k <= i + 4 && !toks[k].topic; k++) {
+        if (COPULAS.has(toks[k].word)) {
+          j = k;
+          break;
+        }
+      }
+      let linked = false;
+      while (j < toks.length && j <= i + 9 && !toks[j].topic && isLink(toks[j].word) && !(j > i + 1 && toks[j].brk)) {
+        if (VERBS.has(toks[j].word)) linked = true;
+        j++;
+      }
+      if (!linked || j >= toks.length || toks[j].brk || consumed[j]) continue;
+      const v = verdictOf(toks[j].word);
+      if (!v) continue;
+      const end = (toks[j].word === 'hold' || toks[j].word === 'holds') && toks[j + 1]?.word === 'up' ? j + 1 : j;
+      if (negBy[j] >= 0) used.add(negBy[j]);
+      for (let k = i + 1; k <= end; k++) consumed[k] = 1;
+      cues.push({ polarity: v * sign(j), weight: 2 * scale, start: toks[i].start, end: toks[end].end, kind: 'verdict' });
+      stated = true;
+    }
+    // A judging word aimed at the topic: "related to X", "evidence for X", "sceptical of X", "unrelated to X".
+    for (let i = 1; i + 1 < toks.length; i++) {
+      if (!toks[i + 1].topic || !/^(to|for|of|in|with|about|against)$/.test(toks[i].word) || toks[i].brk || toks[i + 1].brk) continue;
+      const j = i - 1;
+      if (consumed[j] || toks[j].topic) continue;
+      const v = verdictOf(toks[j].word);
+      if (!v) continue;
+      if (negBy[j] >= 0) used.add(negBy[j]);
+      consumed[j] = 1;
+      const toward = toks[i].word === 'against' ? -1 : 1;
+      cues.push({ polarity: v * toward * sign(j), weight: 2 * scale, start: from(j), end: toks[i + 1].end, kind: 'verdict' });
+      stated = true;
+    }
+    // Negators spent on a policy word also silence the judging words between them ("no reason to abandon").
+    for (let i = 0; i < toks.length; i++) {
+      if (negBy[i] < 0 || !used.has(negBy[i]) || consumed[i]) continue;
+      for (let j = i + 1; j < toks.length; j++) {
+        if (consumed[j] && negBy[j] === negBy[i]) {
+          consumed[i] = 1;
+          break;
+        }
+      }
+    }
+    const nearTopic = (i: number) => {
+      for (let j = Math.max(0, i - JUDGE_REACH); j <= Math.min(toks.length - 1, i + JUDGE_REACH); j++) if (toks[j].topic) return true;
+      return false;
+    };
+    // Pass 2: judging words, turned by shifters before them.
+    for (let i = 0; i < toks.length; i++) {
+      if (consumed[i] || toks[i].topic) continue;
+      const t = i >= turnFrom ? turn : 1;
+      if (isShifter(toks[i].word)) {
+        let hit = -1;
+        for (let j = i + 1; j < toks.length && j <= i + SHIFT_REACH; j++) {
+          if (breaks(j)) break;
+          if (!toks[j].topic && !consumed[j] && toks[j].ev) {
+            hit = j;
+            break;
+          }
+        }
+        if (hit >= 0 && (toks.length <= SHORT_SENTENCE || nearTopic(i))) {
+          if (negBy[i] >= 0) used.add(negBy[i]);
+          cues.push({ polarity: -toks[hit].ev * sign(i) * t, weight: scale, start: from(i), end: toks[hit].end, kind: 'judgement' });
+          for (let j = i; j <= hit; j++) consumed[j] = 1;
+          i = hit;
+          continue;
+        }
+      }
+      if (toks[i].ev) {
+        // In a long sentence, only judging words near the topic's own words count.
+        if (toks.length > SHORT_SENTENCE && !nearTopic(i)) continue;
+        if (negBy[i] >= 0) used.add(negBy[i]);
+        cues.push({ polarity: toks[i].ev * sign(i) * t, weight: scale, start: from(i), end: toks[i].end, kind: 'judgement' });
+      }
+    }
+    // "agency is not the default": a negator that reaches the topic's own words and nothing else.
+    for (let i = 0; i < toks.length; i++) {
+      if (!toks[i].topic || negBy[i] < 0 || used.has(negBy[i])) continue;
+      used.add(negBy[i]);
+      cues.push({ polarity: -1, weight: 1.5 * scale, start: toks[negBy[i]].start, end: toks[i].end, kind: 'negated topic' });
+      stated = true;
+    }
+  }
+  cues.sort((a, b) => a.start - b.start);
+  // A stated side outweighs the judgements around it (reasons often judge other things: "because people need work").
+  const counted = stated ? cues.filter((c) => c.kind !== 'judgement') : cues;
+  const score = counted.reduce((s, c) => s + c.polarity * c.weight, 0);
+  return { score, cues: counted, mentions, stated };
+}
