@@ -1,6 +1,7 @@
 // Discord end to end, on loopback: the real discord.js Client logged in to the fake Discord of the tests
 // (test/discord/fake-discord.ts), answering INTERACTION_CREATE events over the seed corpus. Timed from the moment the
-// fake gateway sends the event to the moment the reply call (the interaction callback) reaches the fake REST server.
+// fake gateway sends the event to the moment the reply call (the interaction callback: the answer, or "thinking…" when
+// deferred) reaches the fake REST server; "answer" columns time the message with the answer itself.
 // Run by `npm run bench` (the `bench` export below, per the contract in scripts/bench.ts), or alone:
 //   node --import tsx scripts/bench-discord.ts [--quick]
 import { mkdirSync } from 'node:fs';
@@ -36,9 +37,13 @@ export async function benchDiscord(ctx: Pick<BenchContext, 'quick' | 'dir' | 'se
   const fake = await FakeDiscord.start();
   fake.keepCalls = false;
   const replied = new Map<string, (c: RestCall) => void>();
+  const answered = new Map<string, (c: RestCall) => void>();
   fake.listeners.add((c) => {
     const m = /\/interactions\/\d+\/([^/]+)\/callback$/.exec(c.path);
     if (m) replied.get(m[1])?.(c);
+    // The answer itself: a callback with a message (types 4, 7, 8), or the edit that replaces "thinking…".
+    const edit = /\/webhooks\/\d+\/([^/]+)\/messages\/@original$/.exec(c.path);
+    if ((m && [4, 7, 8].includes(c.body?.type)) || (edit && c.method === 'PATCH')) answered.get((m ?? edit)![1])?.(c);
   });
   const errors: string[] = [];
   const log = { info() {}, warn() {}, error: (m: string) => errors.push(m) };
@@ -55,7 +60,7 @@ export async function benchDiscord(ctx: Pick<BenchContext, 'quick' | 'dir' | 'se
   }
 
   let n = 0;
-  async function one(kind: Kind): Promise<number> {
+  async function one(kind: Kind): Promise<[number, number, boolean]> {
     const i = n++;
     const user = { id: String(600000000000000000n + BigInt(i % 500)), username: `u${i % 500}`, discriminator: '0', global_name: null as unknown as string, avatar: null };
     const token =
@@ -64,19 +69,29 @@ export async function benchDiscord(ctx: Pick<BenchContext, 'quick' | 'dir' | 'se
         : kind === 'autocomplete'
           ? fake.autocomplete('crux', { topic: TOPICS[i % TOPICS.length].slice(0, 3 + (i % 6)) }, 'topic', { user })
           : fake.press(pages[i % pages.length].message, pages[i % pages.length].id, { ephemeral: true, user, owner: user });
-    const call = await new Promise<RestCall>((r) => replied.set(token, r));
+    const [call, answer] = await Promise.all([new Promise<RestCall>((r) => replied.set(token, r)), new Promise<RestCall>((r) => answered.set(token, r))]);
     replied.delete(token);
+    answered.delete(token);
     if (call.status >= 300) throw new Error(`callback answered ${call.status}`);
-    return call.at - fake.sentAt.get(token)!;
+    const sent = fake.sentAt.get(token)!;
+    fake.sentAt.delete(token);
+    return [call.at - sent, answer.at - sent, call.body.type === 5 || call.body.type === 6];
   }
 
   async function round(kind: Kind, total: number, concurrency: number): Promise<BenchRow> {
     const lat: number[] = [];
+    const full: number[] = [];
+    let deferred = 0;
     let left = total;
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        while (left-- > 0) lat.push(await one(kind));
+        while (left-- > 0) {
+          const [first, answer, wasDeferred] = await one(kind);
+          lat.push(first);
+          full.push(answer);
+          if (wasDeferred) deferred++;
+        }
       }),
     );
     const secs = (performance.now() - t0) / 1000;
@@ -88,6 +103,9 @@ export async function benchDiscord(ctx: Pick<BenchContext, 'quick' | 'dir' | 'se
       'p50 ms': ms(pct(lat, 50)),
       'p99 ms': ms(pct(lat, 99)),
       'max ms': ms(Math.max(...lat)),
+      deferred: `${Math.round((100 * deferred) / total)}%`,
+      'answer p50 ms': ms(pct(full, 50)),
+      'answer p99 ms': ms(pct(full, 99)),
     };
   }
 

@@ -89,9 +89,11 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
   }
 
   /** Defer when the reply might not make it within the budget: the interaction is already old, or answers are slow. */
+  // Answers are computed one after another (the search is synchronous), so an interaction waits for those ahead of it.
+  let waiting = 0;
   function mayBeLate(i: Interaction): boolean {
     const age = Math.max(0, now() - i.createdTimestamp);
-    return age + timing.expected() > budget;
+    return age + (waiting + 1) * timing.expected() > budget;
   }
 
   /**
@@ -104,29 +106,44 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
     said: { v: Said },
     build: () => Promise<Built>,
   ): Promise<void> {
-    if (mayBeLate(i)) {
-      if (how.update) {
-        await (i as ButtonInteraction).deferUpdate();
-        said.v = 'deferred-update';
+    const late = mayBeLate(i);
+    // Counted as waiting until its answer is computed, so those arriving meanwhile know to defer.
+    waiting++;
+    let queued = true;
+    const computed = async () => {
+      try {
+        return await build();
+      } finally {
+        waiting--;
+        queued = false;
+      }
+    };
+    try {
+      if (late) {
+        if (how.update) {
+          await (i as ButtonInteraction).deferUpdate();
+          said.v = 'deferred-update';
+        } else {
+          await i.deferReply(how.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+          said.v = 'deferred-reply';
+        }
+        const { msg, isError } = await computed();
+        if (!isError || (said.v === 'deferred-reply' && how.ephemeral)) await i.editReply(msg);
+        else {
+          // A mistake is told to the asker only: never in place of an answer, never in public.
+          if (said.v === 'deferred-reply') await i.deleteReply();
+          await i.followUp({ ...msg, flags: MessageFlags.Ephemeral });
+        }
       } else {
-        await i.deferReply(how.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-        said.v = 'deferred-reply';
+        const { msg, isError } = await computed();
+        if (isError) await i.reply({ ...msg, flags: MessageFlags.Ephemeral });
+        else if (how.update) await (i as ButtonInteraction).update(msg);
+        else await i.reply({ ...msg, flags: how.ephemeral ? MessageFlags.Ephemeral : undefined });
       }
-      const { msg, isError } = await build();
-      if (!isError) await i.editReply(msg);
-      else if (said.v === 'deferred-reply' && how.ephemeral) await i.editReply(msg);
-      else {
-        // A mistake is told to the asker only: never in place of an answer, never in public.
-        if (said.v === 'deferred-reply') await i.deleteReply();
-        await i.followUp({ ...msg, flags: MessageFlags.Ephemeral });
-      }
-    } else {
-      const { msg, isError } = await build();
-      if (isError) await i.reply({ ...msg, flags: MessageFlags.Ephemeral });
-      else if (how.update) await (i as ButtonInteraction).update(msg);
-      else await i.reply({ ...msg, flags: how.ephemeral ? MessageFlags.Ephemeral : undefined });
+      said.v = 'done';
+    } finally {
+      if (queued) waiting--;
     }
-    said.v = 'done';
   }
 
   /** Runs /crux (or a button's redo of it) and renders the page a view asks for. */

@@ -268,6 +268,66 @@ describe('the Discord bot on the basic corpus', () => {
   });
 });
 
+describe('positions and exchanges', () => {
+  // The positions step is tested elsewhere; here an engine adds two fixed positions and an exchange (made of real
+  // passages of the answer) so the buttons that move through them can be pressed end to end.
+  const real = engineFor(BASIC);
+  const engine: Engine = {
+    ...real,
+    ask: (q, o) => {
+      const a = real.ask(q, o);
+      const [p1, p2, p3] = a.passages;
+      return {
+        ...a,
+        positions: [
+          { label: 'remote work keeps focus', stance: 'for', stanceCue: 'productive', passages: [p1, p3].filter(Boolean), weight: { passages: 4, authors: 3, ofRelevant: 7 } },
+          { label: 'onboarding suffers', stance: 'against', stanceCue: null, passages: [p2], weight: { passages: 2, authors: 1, ofRelevant: 7 } },
+        ],
+        exchanges: [{ claim: p1, reply: p2, claimPosition: 0, replyPosition: 1, via: 'parent' }],
+      };
+    },
+  };
+  let bot: Bot;
+  beforeAll(async () => {
+    bot = await startBot({ engine, adapter: { limits: ROOMY } });
+  });
+  afterAll(async () => {
+    await bot.stop();
+  });
+
+  test('an answer lists the positions with their weight and shows the first in detail', async () => {
+    const { data } = await bot.fake.finalReply(bot.fake.slash('crux', { topic: 'remote work' }));
+    expect(data.embeds[0].description).toContain('▸ **A.** remote work keeps focus · for (“productive”) · 4 of 7 passages, 3 authors');
+    expect(data.embeds[0].description).toContain('• **B.** onboarding suffers · against · 2 of 7 passages, 1 author');
+    expect(data.embeds[1].title).toBe('Position A of 2: remote work keeps focus');
+    expect(Object.keys(buttonsOf(data))).toEqual(['◀ Previous position', 'Next position ▶', 'More passages', 'Show exchange', 'Post to channel']);
+    expect(buttonsOf(data)['◀ Previous position'].disabled).toBe(true);
+  });
+
+  test('"Next position" and "Previous position" move the focus, "Show exchange" shows a claim and its reply', async () => {
+    const first = await bot.fake.finalReply(bot.fake.slash('crux', { topic: 'remote work' }));
+    const next = await bot.fake.finalReply(bot.fake.press(first.data, buttonsOf(first.data)['Next position ▶'].id, { ephemeral: true }));
+    expect(next.kind).toBe('update');
+    expect(next.data.embeds[1].title).toBe('Position B of 2: onboarding suffers');
+    expect(next.data.embeds[0].description).toContain('▸ **B.** onboarding suffers');
+    expect(buttonsOf(next.data)['Next position ▶'].disabled).toBe(true);
+
+    const back = await bot.fake.finalReply(bot.fake.press(next.data, buttonsOf(next.data)['◀ Previous position'].id, { ephemeral: true }));
+    expect(back.data.embeds[1].title).toBe('Position A of 2: remote work keeps focus');
+
+    const ex = await bot.fake.finalReply(bot.fake.press(back.data, buttonsOf(back.data)['Show exchange'].id, { ephemeral: true }));
+    const exchange = ex.data.embeds[2];
+    expect(exchange.title).toBe('Exchange 1 of 1');
+    expect(exchange.fields.map((f: any) => f.name)).toEqual(['Claim · position A', 'Reply · position B']);
+    for (const f of exchange.fields) expect(isVerbatim(quoteOf(f.value), basicText)).toBe(true);
+    // The focus on position A is kept while the exchange opens, and the button now closes it.
+    expect(ex.data.embeds[1].title).toBe('Position A of 2: remote work keeps focus');
+    const hide = buttonsOf(ex.data)['Hide exchange'];
+    const closed = await bot.fake.finalReply(bot.fake.press(ex.data, hide.id, { ephemeral: true }));
+    expect(closed.data.embeds).toHaveLength(2);
+  });
+});
+
 describe('limits, on a corpus built to overflow every one of them', () => {
   let bot: Bot;
   const overflowText = corpusText(OVERFLOW);
