@@ -29,6 +29,12 @@ export interface Config {
   /** CRUX_CORPORA: the named-corpora file (default data/corpora.json; see src/corpora.ts). */
   corporaFile?: string | null;
   storeUrl: string | null;
+  /** CRUX_STORE_PREFIX: prefix of every Redis key (default "crux"), so several deployments can share one Redis. */
+  storePrefix?: string | null;
+  /** CRUX_SHARDS: run Discord as this many shard processes ('auto': as many as Discord recommends); null: one process. */
+  shards?: number | 'auto' | null;
+  /** Set in a shard process started by the sharding manager (discord.js sets SHARDS and SHARD_COUNT). */
+  shardOf?: { ids: number[]; count: number } | null;
   httpPort: number | null;
   /** CRUX_HTTP_HOST: where /healthz and /metrics listen (default 127.0.0.1). */
   httpHost?: string | null;
@@ -79,6 +85,25 @@ function port(env: Env, k: string, dflt: number | null): number | null {
   return n;
 }
 
+function shardCount(env: Env): number | 'auto' | null {
+  const v = val(env, 'CRUX_SHARDS');
+  if (v == null) return null;
+  if (/^auto$/i.test(v)) return 'auto';
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new ConfigError('Crux', ['CRUX_SHARDS'], `CRUX_SHARDS must be "auto" or a number of shards from 1 to 1000, got "${v}".`);
+  return n;
+}
+
+function shardOf(env: Env): { ids: number[]; count: number } | null {
+  if (String(env.SHARDING_MANAGER) !== 'true' || env.SHARDS === undefined || env.SHARD_COUNT === undefined) return null;
+  try {
+    const ids = ([] as number[]).concat(JSON.parse(env.SHARDS));
+    return { ids, count: Number(env.SHARD_COUNT) };
+  } catch {
+    return null;
+  }
+}
+
 function seconds(env: Env, k: string, dflt: number): number {
   const v = val(env, k);
   if (v == null) return dflt;
@@ -93,6 +118,9 @@ export function readConfig(env: Env = process.env): Config {
     cacheDir: val(env, 'CRUX_CACHE_DIR'),
     corporaFile: val(env, 'CRUX_CORPORA'),
     storeUrl: val(env, 'CRUX_STORE_URL'),
+    storePrefix: val(env, 'CRUX_STORE_PREFIX'),
+    shards: shardCount(env),
+    shardOf: shardOf(env),
     httpPort: port(env, 'CRUX_HTTP_PORT', null),
     httpHost: val(env, 'CRUX_HTTP_HOST'),
     watchCorpus: /^(1|true|yes|on)$/i.test(val(env, 'CRUX_WATCH_CORPUS') ?? ''),

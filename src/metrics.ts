@@ -42,6 +42,8 @@ export interface Observed {
   engine?: () => Engine | null;
   storeFallback?: () => boolean;
   adapters?: () => Array<{ name: string; connected: boolean }>;
+  /** Metrics of other processes to add in (Discord shard processes), as prom-client JSON. */
+  others?: () => Promise<client.MetricObjectWithValues<client.MetricValue<string>>[][]>;
 }
 const observed: Observed = {};
 
@@ -52,6 +54,7 @@ export function observe(o: Observed): void {
 
 new client.Gauge({
   name: 'crux_index_age_seconds',
+  aggregator: 'max',
   help: 'Seconds since the loaded index was built.',
   registers: [registry],
   collect() {
@@ -62,6 +65,7 @@ new client.Gauge({
 
 new client.Gauge({
   name: 'crux_corpus_passages',
+  aggregator: 'max',
   help: 'Passages in the loaded corpus.',
   registers: [registry],
   collect() {
@@ -89,6 +93,9 @@ new client.Gauge({
   },
 });
 
+// A shard process's metrics, for the sharding manager to collect with broadcastEval (see adapters/discord-shards).
+(globalThis as { __cruxMetrics?: () => Promise<unknown> }).__cruxMetrics = () => registry.getMetricsAsJSON();
+
 export function recordAnswer(platform: string, outcome: Outcome, seconds: number): void {
   answers.inc({ platform, outcome });
   latency.observe({ platform }, seconds);
@@ -106,7 +113,8 @@ export function recordStoreError(op: string): void {
  * The engine as one platform sees it: every ask is timed and counted by outcome. Forwards everything else to
  * whatever engine `current` returns at the moment (so a hot-swapped index is picked up at once).
  */
-export function instrumentEngine(current: () => Engine, platform: string): Engine {
+export function instrumentEngine(current: () => Engine, adapterName: string): Engine {
+  const platform = adapterName.toLowerCase();
   const ask: Engine['ask'] = (query, opts) => {
     const t0 = performance.now();
     try {
@@ -129,6 +137,10 @@ export function instrumentEngine(current: () => Engine, platform: string): Engin
   });
 }
 
+/** The Prometheus text: this process's metrics, summed with those of its shard processes when there are any. */
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
-  return { contentType: registry.contentType, body: await registry.metrics() };
+  const others = observed.others ? await observed.others().catch(() => []) : [];
+  if (!others.length) return { contentType: registry.contentType, body: await registry.metrics() };
+  const all = client.AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), ...others]);
+  return { contentType: registry.contentType, body: await all.metrics() };
 }

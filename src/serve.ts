@@ -8,7 +8,8 @@ import { instrumentEngine, recordStoreError } from './metrics.ts';
 import { startService } from './service.ts';
 import { isUserError } from './errors.ts';
 import { runRepl } from '../adapters/terminal/repl.ts';
-import { platformAdapters, type RunningAdapter } from '../adapters/index.ts';
+import { platformAdapters, type PlatformAdapter, type RunningAdapter } from '../adapters/index.ts';
+import { shardedDiscordAdapter } from '../adapters/discord-shards/index.ts';
 
 interface Io {
   out: (s: string) => void;
@@ -26,9 +27,13 @@ export async function serve(o: { corpus?: string; format?: string; io: Io }): Pr
     }
     throw e;
   }
-  const wanted = platformAdapters.filter((a) => a.configured(config));
+  const wanted = adaptersFor(config);
+  // A Discord shard process (started by the sharding manager) runs Discord only: no prompt, no second ops port.
+  const shard = config.shardOf ?? null;
   // As a service (a platform configured): JSON logs with secrets scrubbed. Terminal only: plain lines.
-  const log = wanted.length ? createLogger({ level: config.logLevel, secrets: configSecrets(config) }) : textLog(o.io.err, config.logLevel);
+  const log = wanted.length
+    ? createLogger({ level: config.logLevel, secrets: configSecrets(config), base: shard ? { shard: shard.ids.join(',') } : {} })
+    : textLog(o.io.err, config.logLevel);
   let engine;
   try {
     engine = openEngine({ corpus: o.corpus, format: o.format, onNotice: (m) => log.warn(m) });
@@ -43,7 +48,7 @@ export async function serve(o: { corpus?: string; format?: string; io: Io }): Pr
   // The terminal alone keeps state in memory (so it never contends with a running bot for the embedded store).
   let store: Store;
   try {
-    store = wanted.length ? await openStore(config.storeUrl, { log, onError: (op) => recordStoreError(op) }) : memoryStore();
+    store = wanted.length ? await openStore(config.storeUrl, { log, onError: (op) => recordStoreError(op), prefix: config.storePrefix ?? undefined }) : memoryStore();
   } catch (e) {
     if (e instanceof StoreError) {
       log.error(e.message);
@@ -53,7 +58,7 @@ export async function serve(o: { corpus?: string; format?: string; io: Io }): Pr
   }
   const live = liveEngine(engine, { corpus: o.corpus ?? config.corpus ?? DEFAULT_CORPUS, cacheDir: config.cacheDir ?? undefined, format: o.format, log });
   const running: RunningAdapter[] = [];
-  const service = wanted.length ? await startService({ config, log, store, live, running }) : null;
+  const service = wanted.length ? await startService({ config: shard ? { ...config, httpPort: null } : config, log, store, live, running }) : null;
   // A platform that fails to start is reported and skipped; the others keep running.
   for (const a of wanted) {
     try {
@@ -63,7 +68,7 @@ export async function serve(o: { corpus?: string; format?: string; io: Io }): Pr
       log.error(`${a.name} not started: ${(e as Error).message}`);
     }
   }
-  if (wanted.length === 0 || process.stdin.isTTY) {
+  if (wanted.length === 0 || (process.stdin.isTTY && !shard)) {
     await runRepl({ engine: instrumentEngine(live.current, 'terminal'), input: process.stdin, output: process.stdout, color: process.stdout.isTTY === true && !process.env.NO_COLOR });
     if (running.length === 0) return 0;
   }
@@ -73,4 +78,15 @@ export async function serve(o: { corpus?: string; format?: string; io: Io }): Pr
   }
   // SIGTERM/SIGINT: stop taking work, finish what is in flight, close connections, flush the store, exit 0.
   return service.shutdown(await service.untilStopped());
+}
+
+/**
+ * The adapters to start. With CRUX_SHARDS, Discord runs in shard processes under a sharding manager (this process);
+ * in one of those shard processes, only Discord runs.
+ */
+function adaptersFor(config: ReturnType<typeof readConfig>): PlatformAdapter[] {
+  const on = platformAdapters.filter((a) => a.configured(config));
+  if (config.shardOf) return on.filter((a) => a.name === 'Discord');
+  if (config.shards != null && config.discord != null) return on.map((a) => (a.name === 'Discord' ? shardedDiscordAdapter : a));
+  return on;
 }

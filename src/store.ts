@@ -434,7 +434,7 @@ function resilientStore(primary: Store, fallback: Store, o: ResilientOptions): S
  * The store CRUX_STORE_URL asks for: redis:// or rediss:// (shared), memory: (in-process, lost on exit),
  * file:PATH or a plain path (embedded), and by default the embedded store under data/.store/.
  */
-export async function openStore(url: string | null, hooks: StoreHooks = {}): Promise<Store> {
+export async function openStore(url: string | null, hooks: RedisStoreOptions = {}): Promise<Store> {
   if (!url) return fileStore(DEFAULT_STORE_FILE, hooks);
   if (/^rediss?:\/\//i.test(url)) return redisStore(url, hooks);
   if (/^memory:?$/i.test(url)) return memoryStore();

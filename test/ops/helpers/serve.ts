@@ -54,6 +54,20 @@ export class ServeProcess {
     return s;
   }
 
+  /** Starts `crux serve` itself (bin/crux.mjs, no fake platform) and waits until a log line matches `ready`. */
+  static async startCli(env: Record<string, string>, ready: (r: Record<string, unknown>) => boolean, ms = 180_000): Promise<ServeProcess> {
+    const cache = mkdtempSync(join(tmpdir(), 'crux-serve-'));
+    const indexCache = join(tmpdir(), `crux-ops-index-${process.ppid}`);
+    const proc = spawn(process.execPath, [join(ROOT, 'bin', 'crux.mjs'), 'serve'], {
+      cwd: ROOT,
+      env: { ...process.env, ...NO_PLATFORMS, CRUX_CACHE_DIR: indexCache, CRUX_STORE_URL: `file:${join(cache, 'state.json')}`, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const s = new ServeProcess(proc, join(cache, 'state.json'));
+    await s.waitFor(ready, ms);
+    return s;
+  }
+
   /** Log lines parsed as JSON (lines that are not JSON are skipped). */
   records(): Array<Record<string, unknown>> {
     return this.lines.flatMap((l) => {
