@@ -22,6 +22,9 @@ function optionHint(o: CommandOption): string {
   return `${o.name}:${v}`;
 }
 
+/** Sub-commands whose options are typed in order, without names: `/crux config visibility public`. */
+export const IN_ORDER = new Set(['crux-config']);
+
 /** What a user types for a command on Slack, e.g. "/crux <topic> [limit:N] [source:TEXT] [public:true]". */
 export function slackUsage(c: Command): string {
   if (c.kind === 'message') return `${c.label ?? c.name} (message shortcut)`;
@@ -29,6 +32,10 @@ export function slackUsage(c: Command): string {
   const pos = positionalOf(c);
   const parts = [SLASH];
   if (sub) parts.push(sub);
+  if (IN_ORDER.has(c.name)) {
+    for (const o of c.options) parts.push(o.required ? `<${o.name}>` : `[${o.name}]`);
+    return parts.join(' ');
+  }
   if (pos) parts.push(`<${pos.name}>`);
   for (const o of c.options) if (o !== pos) parts.push(o.required ? optionHint(o) : `[${optionHint(o)}]`);
   return parts.join(' ');
@@ -49,8 +56,10 @@ export function slackExamples(c: Command): string[] {
     const sub = subcommandOf(c);
     const as = sub ? `${SLASH} ${sub}` : SLASH;
     if (x === c.name) return as;
-    if (x.startsWith(`${c.name} `)) return `${as} ${x.slice(c.name.length + 1)}`;
-    return x;
+    if (!x.startsWith(`${c.name} `)) return x;
+    let rest = x.slice(c.name.length + 1);
+    if (IN_ORDER.has(c.name)) for (const o of c.options) rest = rest.replace(new RegExp(`(^|\\s)${o.name}:`, 'g'), '$1');
+    return `${as} ${rest}`;
   });
 }
 

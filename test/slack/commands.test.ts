@@ -45,10 +45,12 @@ describe('the Slack app manifest', () => {
   it('declares /crux with a usage hint from the options, the message shortcut, the scopes and the event the adapter uses', () => {
     const m = buildManifest(commands) as any;
     expect(m.features.slash_commands).toEqual([
-      { command: '/crux', description: 'Find the crux of a topic: verbatim passages, positions and exchanges', usage_hint: '<topic> [limit:N] [source:TEXT] [public:true] | help', should_escape: false },
+      { command: '/crux', description: 'Find the crux of a topic: verbatim passages, positions and exchanges', usage_hint: usageHint(commands), should_escape: false },
     ]);
+    expect(m.features.slash_commands[0].usage_hint).toMatch(/^<topic> \[limit:N\] \[source:TEXT\] \[public:true\] \| help\b/);
     expect(m.features.shortcuts).toEqual([{ name: 'Find the crux', type: 'message', callback_id: 'find-crux', description: 'Find the passages and positions that bear on this message' }]);
-    expect(m.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands']);
+    const admin = commands.some((c) => c.adminOnly) ? ['users:read'] : [];
+    expect(m.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands', ...admin]);
     expect(m.settings.event_subscriptions.bot_events).toEqual(['app_mention']);
     expect(m.settings.socket_mode_enabled).toBe(true);
     expect(m.settings.interactivity.is_enabled).toBe(true);
@@ -63,7 +65,16 @@ describe('the Slack app manifest', () => {
   });
 
   it('derives usage from the same definitions the help uses', () => {
-    expect(commands.map(slackUsage)).toEqual(['/crux <topic> [limit:N] [source:TEXT] [public:true]', 'Find the crux (message shortcut)', '/crux help']);
-    expect(usageHint(commands)).toBe('<topic> [limit:N] [source:TEXT] [public:true] | help');
+    expect(commands.map(slackUsage).slice(0, 3)).toEqual(['/crux <topic> [limit:N] [source:TEXT] [public:true]', 'Find the crux (message shortcut)', '/crux help']);
+    expect(usageHint(commands.slice(0, 3))).toBe('<topic> [limit:N] [source:TEXT] [public:true] | help');
+  });
+});
+
+describe('sub-commands typed in order', () => {
+  it('show /crux config with its options in order, as Slack users type them', async () => {
+    const { default: cruxConfig } = await import('../../commands/crux-config.ts');
+    expect(slackUsage(cruxConfig)).toBe('/crux config [setting] [value]');
+    const { slackExamples } = await import('../../adapters/slack/commands.ts');
+    expect(slackExamples(cruxConfig)).toEqual(['/crux config', '/crux config visibility public', '/crux config user-limit 10/1m', '/crux config sources all']);
   });
 });
