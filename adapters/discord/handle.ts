@@ -16,6 +16,7 @@ import { currentRequestId, newRequestId, withRequest } from '../../src/log.ts';
 import { checkRate, slowDownMessage, type RateLimit } from '../../src/ratelimit.ts';
 import type { Reply } from '../../src/reply.ts';
 import type { Store } from '../../src/store.ts';
+import { discordMayConfigure, getSettings, type CommunitySettings } from '../../src/settings.ts';
 import type { Suggester } from '../../src/suggest.ts';
 import { LIMITS } from './fit.ts';
 import { renderAnswer, renderApology, renderReply, renderText, type DiscordMessage } from './render.ts';
@@ -75,14 +76,33 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
   const publicGuilds = new Set(o.publicGuilds ?? []);
 
   const byName = (name: string, kind: Command['kind']) => commands.find((c) => c.kind === kind && (kind === 'message' ? (c.label ?? c.name) : c.name) === name);
-  const ctxFor = (i: Interaction): CommandContext => ({ engine: o.engine, platform: 'discord', userId: i.user.id, communityId: i.guildId ?? undefined });
-  const ephemeralByDefault = (i: Interaction) => !(publicAll || (i.guildId != null && publicGuilds.has(i.guildId)));
+  // The server's settings (/crux-config), looked up once per interaction.
+  const settingsMemo = new WeakMap<Interaction, Promise<CommunitySettings>>();
+  const settingsOf = (i: Interaction): Promise<CommunitySettings> => {
+    let s = settingsMemo.get(i);
+    if (!s) settingsMemo.set(i, (s = getSettings(o.store, 'discord', i.guildId)));
+    return s;
+  };
+  const ctxFor = async (i: Interaction, cmd: Command): Promise<CommandContext> => ({
+    engine: o.engine,
+    platform: 'discord',
+    userId: i.user.id,
+    communityId: i.guildId ?? undefined,
+    store: o.store,
+    settings: await settingsOf(i),
+    canConfigure: cmd.adminOnly ? discordMayConfigure(i.memberPermissions?.bitfield) : undefined,
+  });
+  /** A server's /crux-config visibility wins over DISCORD_PUBLIC_GUILDS; without either, answers are ephemeral. */
+  const ephemeralByDefault = async (i: Interaction) => {
+    const v = (await settingsOf(i)).visibility;
+    return v ? v === 'ephemeral' : !(publicAll || (i.guildId != null && publicGuilds.has(i.guildId)));
+  };
 
   /** Runs a command, timing it for the deferral guess. */
   async function run(cmd: Command, i: Interaction, args: Args): Promise<Reply> {
     const t0 = performance.now();
     try {
-      return await cmd.run(ctxFor(i), args);
+      return await cmd.run(await ctxFor(i, cmd), args);
     } finally {
       timing.record(performance.now() - t0);
     }
@@ -166,7 +186,9 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
 
   /** Counts the request against the user's and the channel's limits; replies "slow down" when over. */
   async function allowed(i: RepliableInteraction, said: { v: Said }): Promise<boolean> {
-    const v = await checkRate(o.store, 'discord', { userId: i.user.id, channelId: i.channelId ?? undefined }, o.limits);
+    const s = await settingsOf(i);
+    const limits = o.limits ?? { user: s.userLimit, channel: s.channelLimit };
+    const v = await checkRate(o.store, 'discord', { userId: i.user.id, channelId: i.channelId ?? undefined }, limits);
     if (v.ok) return true;
     o.log.info('discord: rate limited', { scope: v.scope, user: i.user.id, channel: i.channelId });
     await i.reply({ ...renderText(slowDownMessage(v)), flags: MessageFlags.Ephemeral });
@@ -181,8 +203,9 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
       return;
     }
     if (cmd.name !== 'crux') {
-      // /crux-help and any other plain command: always just for the asker.
-      const reply = await run(cmd, i, {});
+      // /crux-help, /crux-config and any other plain command: always just for the asker.
+      const args: Args = Object.fromEntries(cmd.options.map((op) => [op.name, i.options.get(op.name)?.value as Args[string]]));
+      const reply = await run(cmd, i, args);
       const msg = reply.kind === 'answer' ? renderAnswer(reply.answer, { view: FIRST_VIEW, pageSize: DEFAULT_LIMIT, ephemeral: true }).message : renderReply(reply, commands);
       await i.reply({ ...msg, flags: MessageFlags.Ephemeral });
       said.v = 'done';
@@ -190,7 +213,7 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
     }
     if (!(await allowed(i, said))) return;
     const pub = i.options.getBoolean('public');
-    const ephemeral = pub == null ? ephemeralByDefault(i) : !pub;
+    const ephemeral = pub == null ? await ephemeralByDefault(i) : !pub;
     const limit = i.options.getInteger('limit') ?? DEFAULT_LIMIT;
     const state: AnswerState = {
       kind: 'crux',
@@ -209,7 +232,7 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
       return;
     }
     if (!(await allowed(i, said))) return;
-    const ephemeral = ephemeralByDefault(i);
+    const ephemeral = await ephemeralByDefault(i);
     const text = i.targetMessage.content ?? '';
     const originUrl = i.targetMessage.url;
     await deliver(i, { update: false, ephemeral }, said, async () => {

@@ -3,6 +3,7 @@
 import { REST, Routes, type RESTOptions } from 'discord.js';
 import type { Command, CommandOption } from '../../commands/types.ts';
 import type { DiscordConfig } from '../../src/config.ts';
+import { DISCORD_MANAGE_GUILD } from '../../src/settings.ts';
 
 const OPTION_TYPES = { string: 3, integer: 4, boolean: 5 } as const;
 /** Where the commands may be used: servers only (answers are per-server settings and channel rate limits). */
@@ -28,7 +29,9 @@ export function discordCommands(commands: Command[], o: RegisterOptions = {}): A
     check(options.length <= 25, `/${c.name}: at most 25 options`);
     // Required options must come first.
     options.sort((a, b) => Number(!!b.required) - Number(!!a.required));
-    return { type: 1, name: c.name, description: c.description, options, contexts: [GUILD_CONTEXT], integration_types: [GUILD_INSTALL] };
+    // Commands for those who manage the server (/crux-config) are shown to members with Manage Server only.
+    const perms = c.adminOnly ? { default_member_permissions: String(DISCORD_MANAGE_GUILD) } : {};
+    return { type: 1, name: c.name, description: c.description, options, contexts: [GUILD_CONTEXT], integration_types: [GUILD_INSTALL], ...perms };
   });
 }
 
