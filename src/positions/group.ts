@@ -1,22 +1,24 @@
 // Groups passages that take one side into the points they make, by the words they share: a point is anchored on
 // a word (or a few words used together) that many passages of that side use and the other side mostly does not.
-import { isStopWord, termOf, tokenize } from '../text.ts';
+import { isStopWord } from '../text.ts';
+import type { Word } from './words.ts';
 import { GENERIC, isNegator, isProposer } from './lexicon.ts';
 
-/** A passage's content words: index term -> the first surface form seen, with the term's weight. */
-export type Bag = Map<string, number>;
-
-/** Content terms of a text: no stop words, no query words, no modal or negation words, nothing generic. */
-export function contentTerms(text: string, topic: Set<string>): Set<string> {
+/**
+ * Content terms of a passage's words (of the sentences in `only`, when given): no stop words, no query words, no
+ * modal or negation words, nothing generic.
+ */
+export function contentTerms(words: Word[], query: Set<string>, only?: Array<[number, number]>): Set<string> {
   const out = new Set<string>();
-  const toks = tokenize(text);
-  for (let i = 0; i < toks.length; i++) {
-    const w = toks[i].word;
-    if (w.length < 3 || isStopWord(w) || /^\d+$/.test(w)) continue;
-    if (isProposer(w) || isNegator(w, toks[i + 1]?.word)) continue;
-    const t = termOf(w);
-    if (topic.has(t) || GENERIC.has(t)) continue;
-    out.add(t);
+  for (const [a, b] of only ?? [[0, words.length]]) {
+    for (let i = a; i < b; i++) {
+      const w = words[i].word;
+      if (w.length < 3 || isStopWord(w) || /^\d+$/.test(w)) continue;
+      if (isProposer(w) || isNegator(w, words[i + 1]?.word)) continue;
+      const t = words[i].stem;
+      if (query.has(t) || GENERIC.has(t)) continue;
+      out.add(t);
+    }
   }
   return out;
 }
@@ -60,6 +62,11 @@ export function groupSides(members: Member[], opts: GroupOptions): Group[] {
     const theirs = members.filter((m) => m.side === -side);
     const free = new Set(mine.map((m) => m.i));
     const byI = new Map(members.map((m) => [m.i, m]));
+    // How many passages of this side, and of the other, use each word.
+    const ownDf = new Map<string, number>();
+    const otherDf = new Map<string, number>();
+    for (const m of mine) for (const t of m.terms) ownDf.set(t, (ownDf.get(t) ?? 0) + 1);
+    for (const m of theirs) for (const t of m.terms) otherDf.set(t, (otherDf.get(t) ?? 0) + 1);
     for (;;) {
       const count = new Map<string, number>();
       for (const i of free) for (const t of byI.get(i)!.terms) if (!common(t)) count.set(t, (count.get(t) ?? 0) + 1);
@@ -67,8 +74,8 @@ export function groupSides(members: Member[], opts: GroupOptions): Group[] {
       let bestScore = 0;
       for (const [t, c] of count) {
         if (c < opts.minSize) continue;
-        const other = theirs.reduce((s, m) => s + (m.terms.has(t) ? 1 : 0), 0);
-        const own = mine.reduce((s, m) => s + (m.terms.has(t) ? 1 : 0), 0);
+        const other = otherDf.get(t) ?? 0;
+        const own = ownDf.get(t) ?? 0;
         const purity = (own + 0.5) / (own + other + 1);
         if (purity < 0.6) continue;
         const score = c * purity * purity * Math.min(2, Math.sqrt(opts.weight(t)));
@@ -84,11 +91,10 @@ export function groupSides(members: Member[], opts: GroupOptions): Group[] {
       const co = new Map<string, number>();
       for (const i of base) for (const t of byI.get(i)!.terms) if (t !== best && !common(t)) co.set(t, (co.get(t) ?? 0) + 1);
       for (const [t, c] of co) {
-        const own = mine.reduce((s, m) => s + (m.terms.has(t) ? 1 : 0), 0);
+        const own = ownDf.get(t) ?? 0;
         if (c >= 2 && c / own >= 0.6 && c / base.length >= 0.3) anchors.push(t);
       }
-      const set = new Set(anchors);
-      const membersOf = [...free].filter((i) => [...byI.get(i)!.terms].some((t) => set.has(t)));
+      const membersOf = [...free].filter((i) => anchors.some((a) => byI.get(i)!.terms.has(a)));
       for (const i of membersOf) free.delete(i);
       groups.push({ side, members: membersOf, anchors });
     }
@@ -96,17 +102,29 @@ export function groupSides(members: Member[], opts: GroupOptions): Group[] {
   return groups;
 }
 
-/** Cosine similarity of two term sets, each term weighted. */
-export function similarity(a: Set<string>, b: Set<string>, weight: (t: string) => number): number {
-  if (!a.size || !b.size) return 0;
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (const t of a) {
+/** Weighted terms of a passage, scaled to unit length. */
+export type Vec = Map<string, number>;
+
+export function vectorOf(terms: Set<string>, weight: (t: string) => number): Vec {
+  const v: Vec = new Map();
+  let n = 0;
+  for (const t of terms) {
     const w = weight(t);
-    na += w * w;
-    if (b.has(t)) dot += w * w;
+    v.set(t, w);
+    n += w * w;
   }
-  for (const t of b) nb += weight(t) ** 2;
-  return dot / Math.sqrt(na * nb);
+  n = Math.sqrt(n) || 1;
+  for (const [t, w] of v) v.set(t, w / n);
+  return v;
+}
+
+/** Cosine similarity of two unit vectors. */
+export function cosine(a: Vec, b: Vec): number {
+  if (a.size > b.size) [a, b] = [b, a];
+  let s = 0;
+  for (const [t, x] of a) {
+    const y = b.get(t);
+    if (y !== undefined) s += x * y;
+  }
+  return s;
 }

@@ -9,9 +9,10 @@
 // 5. Label each group with a phrase its passages share, or the opening of its most representative passage.
 // Every step is recorded in `why`, per passage.
 import type { Exchange, Passage, PassageHit, Position, Stance } from '../types.ts';
-import { fold, sentences, termsOf } from '../text.ts';
+import { termsOf } from '../text.ts';
+import { sentenceRanges, wordsOf, type Word } from './words.ts';
 import { parseTopic, readStance, type Reading, type Topic } from './stance.ts';
-import { contentTerms, groupSides, similarity, type Group, type Member } from './group.ts';
+import { contentTerms, cosine, groupSides, vectorOf, type Group, type Member, type Vec } from './group.ts';
 import { isQuoteLine } from './quotes.ts';
 import { labelFor, openingOf, quoteCue } from './label.ts';
 import { exchangesFor } from './exchanges.ts';
@@ -71,6 +72,8 @@ export interface Item {
   r: Relevant;
   reading: Reading;
   terms: Set<string>;
+  /** The content terms weighted (rarer words weigh more), for comparing passages. */
+  vec: Vec;
   side: number;
   /** How the side was found. */
   how: 'own' | 'neighbours' | 'none';
@@ -91,29 +94,51 @@ const analyses = new WeakMap<PositionInput, Analysis>();
 /** For tools that study the method (scripts, tests): called with every analysis, passages left out included. */
 export const hooks: { onAnalysis?: (a: Analysis, input: PositionInput) => void } = {};
 
-/** Share of the topic's words (weighted by rarity) that a text names. */
-function aboutness(text: string, topic: Topic, idf: (t: string) => number): number {
-  const have = new Set(termsOf(text));
+/** Share of the topic's words (weighted by rarity) that a passage names. */
+function aboutness(words: Word[], topic: Topic, weight: (t: string) => number): number {
   let got = 0;
   let all = 0;
   for (const t of topic.terms) {
-    const w = Math.max(idf(t), 0.1);
+    const w = weight(t);
     all += w;
-    if (have.has(t)) got += w;
+    if (words.some((x) => x.stem === t)) got += w;
   }
   return all ? got / all : 0;
+}
+
+/**
+ * Passages (by index) whose every sentence also occurs in one longer passage of the list: partial copies, which
+ * count once, in the longer passage. Sentences are compared by their folded words (punctuation and case aside).
+ */
+function partialCopies(ps: Passage[]): Set<number> {
+  const where = new Map<string, number[]>();
+  const sents = ps.map((p, k) => {
+    const words = wordsOf(p);
+    const keys = sentenceRanges(words).map(([a, b]) => words.slice(a, b).map((w) => w.word).join(' '));
+    for (const key of keys) {
+      const l = where.get(key);
+      if (l) l.push(k);
+      else where.set(key, [k]);
+    }
+    return keys;
+  });
+  const out = new Set<number>();
+  ps.forEach((p, k) => {
+    if (!sents[k].length) return;
+    const holders = where.get(sents[k][0])!.filter((j) => j !== k && ps[j].text.length > p.text.length);
+    if (holders.some((j) => sents[k].every((s) => where.get(s)!.includes(j)))) out.add(k);
+  });
+  return out;
 }
 
 /** Passages longer than this make their point in the sentences that name the topic: only those are compared. */
 const LONG_PASSAGE = 300;
 
-/** The part of a passage that speaks to the topic: all of a short one, the sentences naming the topic of a long one. */
-function focusOf(text: string, topic: Topic): string {
-  if (text.length <= LONG_PASSAGE) return text;
-  const named = sentences(text)
-    .map(([s, e]) => text.slice(s, e))
-    .filter((s) => termsOf(s).some((t) => topic.terms.has(t)));
-  return named.length ? named.join(' ') : text;
+/** The sentences of a long passage that name the topic (all of a short one): where it makes its point. */
+function focusOf(text: string, words: Word[], topic: Topic): Array<[number, number]> | undefined {
+  if (text.length <= LONG_PASSAGE) return undefined;
+  const named = sentenceRanges(words).filter(([a, b]) => words.slice(a, b).some((w) => topic.terms.has(w.stem)));
+  return named.length ? named : undefined;
 }
 
 const sideName = (side: number): Stance => (side > 0 ? 'for' : side < 0 ? 'against' : 'unclear');
@@ -126,26 +151,35 @@ function analyse(input: PositionInput): Analysis {
   const topic = parseTopic(input.words.length ? input.words.join(' ') : input.query);
   // Every word of the query (its policy words too) says nothing about which point a passage makes.
   const queryTerms = new Set([...topic.terms, ...termsOf(input.words.join(' ') || input.query)]);
-  const idf = (t: string) => corpus.idf(t);
+  const weights = new Map<string, number>();
+  const weight = (t: string) => {
+    let w = weights.get(t);
+    if (w === undefined) weights.set(t, (w = Math.max(corpus.idf(t), 0.1)));
+    return w;
+  };
   const items: Item[] = [];
-  const texts = input.relevant.map((r) => fold(r.passage.text));
-  for (const [k, r] of input.relevant.entries()) {
+  const rel = input.relevant;
+  const copied = partialCopies(rel.map((r) => r.passage));
+  for (let k = 0; k < rel.length; k++) {
+    const r = rel[k];
+    const text = r.passage.text;
+    const words = wordsOf(r.passage);
+    if (aboutness(words, topic, weight) < P.about) continue;
     if (isQuoteLine(corpus, r.passage)) continue;
-    // A passage whose words another relevant passage repeats in full (a partial copy) counts once, in the longer.
-    if (texts.some((t, j) => j !== k && t.length > texts[k].length && t.includes(texts[k]))) continue;
-    if (aboutness(r.passage.text, topic, idf) < P.about) continue;
-    const reading = readStance(r.passage.text, topic);
+    // A passage whose sentences another relevant passage repeats in full (a partial copy) counts once, in the longer.
+    if (copied.has(k)) continue;
+    const reading = readStance(text, topic, words);
     // A long comment judges many things: unless it states a side on the topic itself, its judging words must agree more.
-    const needed = reading.stated || r.passage.text.length <= LONG_PASSAGE ? P.minCue : P.minJudged;
+    const needed = reading.stated || text.length <= LONG_PASSAGE ? P.minCue : P.minJudged;
     const own = Math.abs(reading.score) >= needed ? Math.sign(reading.score * topic.direction) : 0;
-    items.push({ r, reading, terms: contentTerms(focusOf(r.passage.text, topic), queryTerms), side: own, how: own ? 'own' : 'none', from: [] });
+    const terms = contentTerms(words, queryTerms, focusOf(text, words, topic));
+    items.push({ r, reading, terms, vec: vectorOf(terms, weight), side: own, how: own ? 'own' : 'none', from: [] });
   }
   // Passages without cues of their own take the side their closest neighbours agree on.
-  const weight = (t: string) => Math.max(idf(t), 0.1);
   for (const it of items) {
     if (it.how !== 'none') continue;
     const near = items
-      .map((o, j) => ({ j, o, s: o.how === 'own' ? similarity(it.terms, o.terms, weight) : 0 }))
+      .map((o, j) => ({ j, o, s: o.how === 'own' ? cosine(it.vec, o.vec) : 0 }))
       .filter((x) => x.s >= P.minSimilarity)
       .sort((a, b) => b.s - a.s)
       .slice(0, P.neighbours);
@@ -203,14 +237,15 @@ function pick(groups: Group[], max: number): Group[] {
 
 function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput, weight: (t: string) => number): Position {
   // Best representative first: the passage most like the others, with its own cue, ranked higher by retrieval.
-  const centrality = (i: number) =>
-    g.members.reduce((s, j) => s + (j === i ? 0 : similarity(items[i].terms, items[j].terms, weight)), 0) / Math.max(1, g.members.length - 1);
+  // Mean similarity to the other members: (v_i · Σv − v_i · v_i) / (m − 1), with unit vectors.
+  const sum: Vec = new Map();
+  for (const j of g.members) for (const [t, x] of items[j].vec) sum.set(t, (sum.get(t) ?? 0) + x);
+  const centrality = (i: number) => (cosine(items[i].vec, sum) - (items[i].vec.size ? 1 : 0)) / Math.max(1, g.members.length - 1);
   // In a whole side (no shared words), the passages that state the side most plainly come first.
   const plain = (i: number) => (items[i].reading.stated ? 1 : 0) + Math.min(1, Math.abs(items[i].reading.score) / 4);
   const rank = new Map(g.members.map((i) => [i, (g.anchors.length ? centrality(i) : plain(i)) + (items[i].how === 'own' ? 0.2 : 0) + 0.1 / (1 + i)]));
   const order = [...g.members].sort((a, b) => rank.get(b)! - rank.get(a)! || a - b);
-  const texts = order.map((i) => items[i].r.passage.text);
-  const label = (g.anchors.length ? labelFor(texts, g.anchors) : null) ?? openingOf(items[order[0]].r.passage.text, items[order[0]].reading);
+  const label = (g.anchors.length ? labelFor(order.map((i) => ({ text: items[i].r.passage.text, words: wordsOf(items[i].r.passage) })), g.anchors) : null) ?? openingOf(items[order[0]].r.passage.text, items[order[0]].reading);
   const cue = quoteCue(order.map((i) => ({ text: items[i].r.passage.text, reading: items[i].reading })), g.side * topic.direction);
   const why: Record<string, string> = {};
   const anchorWords = (i: number) => g.anchors.filter((a) => items[i].terms.has(a));
@@ -227,7 +262,7 @@ function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput,
       bits.push(`${sideName(g.side)}: no stance words of its own; it shares most words with ${it.from.length} passage${it.from.length === 1 ? '' : 's'} that take this side`);
     }
     const shared = anchorWords(i);
-    if (shared.length) bits.push(`in this group for the words ${shared.map((t) => `“${surface(it.r.passage.text, t)}”`).join(', ')}`);
+    if (shared.length) bits.push(`in this group for the words ${shared.map((t) => `“${surface(it.r.passage, t)}”`).join(', ')}`);
     why[it.r.passage.id] = bits.join('; ');
   }
   const authors = new Set(order.map((i) => items[i].r.passage.source.author).filter((a): a is string => !!a));
@@ -241,10 +276,10 @@ function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput,
   };
 }
 
-/** The word of a text that carries an index term, as written. */
-function surface(text: string, term: string): string {
-  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) if (termsOf(m[0])[0] === term) return m[0];
-  return term;
+/** The word of a passage that carries an index term, as written. */
+function surface(p: Passage, term: string): string {
+  const w = wordsOf(p).find((x) => x.stem === term);
+  return w ? p.text.slice(w.start, w.end) : term;
 }
 
 export function findPositions(input: PositionInput): { positions: Position[]; notices: string[] } {

@@ -1,30 +1,32 @@
 // Labels and cues in the corpus's own words: a phrase the members of a group share, or the opening of the most
 // representative passage; never invented prose.
-import { fold, isStopWord, sentences, termOf, tokenize } from '../text.ts';
+import { fold, isStopWord, sentences } from '../text.ts';
+import type { Word } from './words.ts';
 import type { Reading } from './stance.ts';
 
 /** Longest label, in characters, before it is cut (at a word boundary, with "…"). */
 export const LABEL_MAX = 90;
 
 /**
- * The phrase (2 to 5 words, within one clause, not starting or ending with a stop word) around the group's anchor
+ * The phrase (2 to 4 words, within one clause, not starting or ending with a stop word) around the group's anchor
  * words that the most of its passages share; shown as written in the first passage using it. Null when no phrase
  * is shared by two passages.
  */
-export function labelFor(texts: string[], anchors: string[]): string | null {
+export function labelFor(list: Array<{ text: string; words: Word[] }>, anchors: string[]): string | null {
   const want = new Set(anchors);
   const seen = new Map<string, { texts: Set<number>; len: number; first: string }>();
-  texts.forEach((text, ti) => {
-    const toks = tokenize(text);
+  // The first dozen passages (best first) are enough to find what they share.
+  list.slice(0, 12).forEach(({ text, words: toks }, ti) => {
+    const stems = toks.map((t) => t.stem);
     for (let i = 0; i < toks.length; i++) {
-      if (!want.has(termOf(toks[i].word))) continue;
-      for (let s = Math.max(0, i - 4); s <= i; s++) {
-        for (let e = i; e < toks.length && e - s < 5; e++) {
+      if (!want.has(stems[i])) continue;
+      for (let s = Math.max(0, i - 3); s <= i; s++) {
+        for (let e = i; e < toks.length && e - s < 4; e++) {
           if (e === s) continue;
           if (isStopWord(toks[s].word) || isStopWord(toks[e].word)) continue;
           const span = text.slice(toks[s].start, toks[e].end);
           if (/[,;:.!?()[\]"“”]/.test(span)) continue;
-          const key = toks.slice(s, e + 1).map((t) => termOf(t.word)).join(' ');
+          const key = stems.slice(s, e + 1).join(' ');
           let v = seen.get(key);
           if (!v) seen.set(key, (v = { texts: new Set(), len: e - s + 1, first: span }));
           v.texts.add(ti);

@@ -21,9 +21,29 @@ export function original(c: Corpus, p: Passage): Passage {
   return (p.dupOf && c.byId(p.dupOf)) || p;
 }
 
-/** Whether `p` could be a quote line at all: short. */
+/**
+ * Whether `p` could be a quote line at all: short, and from a line-based file. Records (JSONL, exports) carry
+ * their reply structure and blockquotes explicitly, so they are not read for quote lines.
+ */
 function quoteShaped(p: Passage): boolean {
-  return p.text.length >= QUOTE_MIN && p.text.length <= QUOTE_MAX;
+  return !p.record && p.text.length >= QUOTE_MIN && p.text.length <= QUOTE_MAX;
+}
+
+const shortCache = new WeakMap<Passage[], Map<string, Passage[]>>();
+/** The quote-shaped passages of each file, in corpus order (built once per corpus). */
+function shortLines(c: Corpus, file: string): Passage[] {
+  let m = shortCache.get(c.passages);
+  if (!m) {
+    m = new Map();
+    for (const p of c.passages) {
+      if (!quoteShaped(p)) continue;
+      let l = m.get(p.file);
+      if (!l) m.set(p.file, (l = []));
+      l.push(p);
+    }
+    shortCache.set(c.passages, m);
+  }
+  return m.get(file) ?? [];
 }
 
 /** Same file and, when known, same thread. */
@@ -93,9 +113,20 @@ export function repliesByQuote(c: Corpus, source: Passage): Array<{ quote: Passa
   // The paragraph and its copies: a quote may sit next to any of them.
   const homes = [source, ...(copiesOf(c).get(source.id) ?? [])].slice(0, 4);
   for (const home of homes) {
-    for (let o = Math.max(0, home.ord - REACH); o <= Math.min(c.passages.length - 1, home.ord + REACH); o++) {
-      const q = c.passages[o];
-      if (q === home || !together(q, home) || !quoteShaped(q) || !contains(home, q)) continue;
+    if (home.record) continue;
+    const lines = shortLines(c, home.file);
+    // First short line within reach (binary search by corpus order).
+    let lo = 0;
+    let hi = lines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lines[mid].ord < home.ord - REACH) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < lines.length && lines[k].ord <= home.ord + REACH; k++) {
+      const q = lines[k];
+      const o = q.ord;
+      if (q === home || !together(q, home) || !contains(home, q)) continue;
       if (quotedBy(c, q) !== original(c, home)) continue;
       // The reply: the next paragraph of the same file that is not itself a quote line.
       let r: Passage | undefined = c.passages[o + 1];

@@ -1,7 +1,8 @@
 // Which side a passage takes on the topic, from cues in its own words: policy verbs aimed at the topic ("should
 // not abolish"), judging words ("harmful", "a real phenomenon"), shifters ("reduces bullying") and negation.
 import { isStopWord, termOf, tokenize, type Token } from '../text.ts';
-import { actionOf, evalOf, isClauseBreak, isLink, isNegator, isProposer, isShifter, verdictOf } from './lexicon.ts';
+import { actionOf, isClauseBreak, isLink, isNegator, isProposer, isShifter, verdictOf } from './lexicon.ts';
+import { BREAK, sentenceRanges, wordsOfText, type Word } from './words.ts';
 
 /** What a query asks about: the terms naming the thing, and whether the query proposes to further (+1) or remove (-1) it. */
 export interface Topic {
@@ -30,8 +31,6 @@ const ACTION_REACH = 7;
 /** Prepositions that make "fight"/"argue"/"vote" mean support or opposition. */
 const FOR_AGAINST: Record<string, number> = { for: 1, against: -1 };
 
-/** Punctuation that ends a clause (quotation marks do not: “agency by default” is still one phrase). */
-const BREAK = /[,;:.!?()[\]—–]/;
 const punctuationBetween = (text: string, a: Token, b: Token) => BREAK.test(text.slice(a.end, b.start));
 
 /** Reads policy words from the start of a word list: "abandon the use" -> -1, "fight for the abolition" -> -1. */
@@ -116,31 +115,38 @@ const VERBS = new Set([...COPULAS, 'be', 'been', 'being', 's', 'does', 'doesn', 
 /** In longer sentences, how many words from the topic's own words a judging word may be. */
 const JUDGE_REACH = 10;
 
-/** A word of the passage with what the cue reader needs to know about it, worked out once. */
-interface Tok extends Token {
-  topic: boolean;
-  /** Punctuation (or a sentence end) between this word and the one before. */
-  brk: boolean;
-  ev: number;
+type Tok = Word;
+
+/** Splits a text's words into sentences, marking the topic's words. */
+function annotate(text: string, words: Word[], topic: Topic): Array<{ toks: Tok[]; question: boolean }> {
+  for (const w of words) w.topic = topic.terms.has(w.stem);
+  const out: Array<{ toks: Tok[]; question: boolean }> = [];
+  for (const [a, b] of sentenceRanges(words)) {
+    const tail = text.slice(words[b - 1].end, b < words.length ? words[b].start : text.length);
+    out.push({ toks: words.slice(a, b), question: tail.includes('?') });
+  }
+  return out;
 }
 
-/** Splits a text into sentences of annotated words (a sentence ends at . ! or ? followed by space or the end). */
-function annotate(text: string, topic: Topic): Array<{ toks: Tok[]; question: boolean }> {
-  const out: Array<{ toks: Tok[]; question: boolean }> = [];
-  let cur: Tok[] = [];
-  let prevEnd = 0;
-  for (const t of tokenize(text)) {
-    const gap = text.slice(prevEnd, t.start);
-    if (cur.length && /[.!?]["”')\]]*\s/.test(gap)) {
-      out.push({ toks: cur, question: gap.includes('?') });
-      cur = [];
-    }
-    // Explicit fields: object spread is many times slower here once transpiled.
-    cur.push({ word: t.word, start: t.start, end: t.end, topic: topic.terms.has(termOf(t.word)), brk: BREAK.test(gap), ev: evalOf(t.word) });
-    prevEnd = t.end;
-  }
-  if (cur.length) out.push({ toks: cur, question: /\?/.test(text.slice(prevEnd)) });
-  return out;
+/** Whether a clause ends before word j (punctuation, or a word such as "because"). */
+function breaks(toks: Tok[], j: number): boolean {
+  return toks[j].brk || isClauseBreak(toks[j].word);
+}
+
+/** -1 when word i is negated. */
+function sign(negBy: Int32Array, i: number): number {
+  return negBy[i] >= 0 ? -1 : 1;
+}
+
+/** Where a cue on word i starts: at its negator, if any. */
+function startOf(toks: Tok[], negBy: Int32Array, i: number): number {
+  return negBy[i] >= 0 ? Math.min(toks[negBy[i]].start, toks[i].start) : toks[i].start;
+}
+
+/** Whether a topic word is within JUDGE_REACH words of word i. */
+function nearTopic(toks: Tok[], i: number): boolean {
+  for (let j = Math.max(0, i - JUDGE_REACH); j <= Math.min(toks.length - 1, i + JUDGE_REACH); j++) if (toks[j].topic) return true;
+  return false;
 }
 
 /**
@@ -148,11 +154,11 @@ function annotate(text: string, topic: Topic): Array<{ toks: Tok[]; question: bo
  * questions count half again. A proposal ("X should be banned", "we should not abolish X") outweighs judgements;
  * a policy word that is not proposed ("abolishing X would hurt Y", "if we ban X") turns the judgements after it.
  */
-export function readStance(text: string, topic: Topic): Reading {
+export function readStance(text: string, topic: Topic, words: Word[] = wordsOfText(text)): Reading {
   const cues: Cue[] = [];
   let mentions = 0;
   let stated = false;
-  const sents = annotate(text, topic);
+  const sents = annotate(text, words, topic);
   let after = false; // the sentence before named the topic
   for (const { toks, question } of sents) {
     const named = toks.some((t) => t.topic);
@@ -161,7 +167,6 @@ export function readStance(text: string, topic: Topic): Reading {
     const weightOf = named ? 1 : after ? 0.5 : 0.25;
     after = named;
     const scale = weightOf * (question ? 0.5 : 1);
-    const breaks = (j: number) => toks[j].brk || isClauseBreak(toks[j].word);
     // Negation: which words a negator reaches (until a clause break or NEG_REACH words).
     const negBy = new Int32Array(toks.length).fill(-1);
     for (let i = 0; i < toks.length; i++) {
@@ -170,14 +175,12 @@ export function readStance(text: string, topic: Topic): Reading {
       // "I don't think we should …" negates what is thought.
       const raised = /^(think|believe|feel|suppose|agree)$/.test(toks[from]?.word ?? '');
       for (let j = from; j < toks.length && j <= i + NEG_REACH + (raised ? 6 : 0); j++) {
-        if (j > from && (breaks(j) || (!raised && isProposer(toks[j].word)) || toks[j].word === 'and' || toks[j].word === 'or')) break;
+        if (j > from && (breaks(toks, j) || (!raised && isProposer(toks[j].word)) || toks[j].word === 'and' || toks[j].word === 'or')) break;
         if (negBy[j] < 0) negBy[j] = i;
       }
     }
     const used = new Set<number>();
     const consumed = new Uint8Array(toks.length);
-    const sign = (i: number) => (negBy[i] >= 0 ? -1 : 1);
-    const from = (i: number) => (negBy[i] >= 0 ? Math.min(toks[negBy[i]].start, toks[i].start) : toks[i].start);
     const reach = toks.length <= SHORT_SENTENCE ? toks.length : ACTION_REACH;
     // Pass 1: policy words aimed at the topic.
     let turn = 1; // set by a policy word that is not proposed: judgements after it are about doing it
@@ -206,7 +209,7 @@ export function readStance(text: string, topic: Topic): Reading {
           if (j === 0 || /^(is|be|was|are|it|s|seems|seem|absolutely|very|so|too|not|really|quite|more|most|less)$/.test(toks[j - 1].word)) judged = j;
           break;
         }
-        if (breaks(j + 1)) break;
+        if (breaks(toks, j + 1)) break;
       }
       // In an "if" clause nothing is proposed: "if X is not abandoned, …" only turns what follows.
       let conditional = false;
@@ -220,13 +223,13 @@ export function readStance(text: string, topic: Topic): Reading {
           proposed = true;
           break;
         }
-        if (breaks(j + 1)) break;
+        if (breaks(toks, j + 1)) break;
       }
       // Not proposed: it only turns what follows when the topic (or "it") is what is done to ("abolishing X would…").
       if (judged < 0 && !proposed && (negBy[i] < 0 || conditional)) {
         let object = false;
         for (let j = chain.last + 1; j < toks.length && j <= chain.last + 4; j++) {
-          if (breaks(j)) break;
+          if (breaks(toks, j)) break;
           if (toks[j].topic || /^(it|them|this|these|that)$/.test(toks[j].word)) {
             object = true;
             break;
@@ -238,14 +241,14 @@ export function readStance(text: string, topic: Topic): Reading {
       if (judged >= 0) {
         consumed[judged] = 1;
         if (negBy[judged] >= 0) used.add(negBy[judged]);
-        cues.push({ polarity: toks[judged].ev * sign(judged) * sign(i) * chain.polarity, weight: 2 * scale, start: from(judged), end: toks[chain.last].end, kind: 'action' });
+        cues.push({ polarity: toks[judged].ev * sign(negBy, judged) * sign(negBy, i) * chain.polarity, weight: 2 * scale, start: startOf(toks, negBy, judged), end: toks[chain.last].end, kind: 'action' });
         stated = true;
       } else if (proposed || (negBy[i] >= 0 && !conditional)) {
         if (negBy[i] >= 0) used.add(negBy[i]);
-        cues.push({ polarity: chain.polarity * sign(i), weight: 2 * scale, start: from(i), end: toks[chain.last].end, kind: 'action' });
+        cues.push({ polarity: chain.polarity * sign(negBy, i), weight: 2 * scale, start: startOf(toks, negBy, i), end: toks[chain.last].end, kind: 'action' });
         stated = true;
       } else if (turnFrom === toks.length) {
-        turn = chain.polarity * sign(i);
+        turn = chain.polarity * sign(negBy, i);
         if (negBy[i] >= 0) used.add(negBy[i]);
         turnFrom = chain.last + 1;
       }
@@ -274,7 +277,7 @@ export function readStance(text: string, topic: Topic): Reading {
       const end = (toks[j].word === 'hold' || toks[j].word === 'holds') && toks[j + 1]?.word === 'up' ? j + 1 : j;
       if (negBy[j] >= 0) used.add(negBy[j]);
       for (let k = i + 1; k <= end; k++) consumed[k] = 1;
-      cues.push({ polarity: v * sign(j), weight: 2 * scale, start: toks[i].start, end: toks[end].end, kind: 'verdict' });
+      cues.push({ polarity: v * sign(negBy, j), weight: 2 * scale, start: toks[i].start, end: toks[end].end, kind: 'verdict' });
       stated = true;
     }
     // A judging word aimed at the topic: "related to X", "evidence for X", "sceptical of X", "unrelated to X".
@@ -287,7 +290,7 @@ export function readStance(text: string, topic: Topic): Reading {
       if (negBy[j] >= 0) used.add(negBy[j]);
       consumed[j] = 1;
       const toward = toks[i].word === 'against' ? -1 : 1;
-      cues.push({ polarity: v * toward * sign(j), weight: 2 * scale, start: from(j), end: toks[i + 1].end, kind: 'verdict' });
+      cues.push({ polarity: v * toward * sign(negBy, j), weight: 2 * scale, start: startOf(toks, negBy, j), end: toks[i + 1].end, kind: 'verdict' });
       stated = true;
     }
     // Negators spent on a policy word also silence the judging words between them ("no reason to abandon").
@@ -300,10 +303,6 @@ export function readStance(text: string, topic: Topic): Reading {
         }
       }
     }
-    const nearTopic = (i: number) => {
-      for (let j = Math.max(0, i - JUDGE_REACH); j <= Math.min(toks.length - 1, i + JUDGE_REACH); j++) if (toks[j].topic) return true;
-      return false;
-    };
     // Pass 2: judging words, turned by shifters before them.
     for (let i = 0; i < toks.length; i++) {
       if (consumed[i] || toks[i].topic) continue;
@@ -311,15 +310,15 @@ export function readStance(text: string, topic: Topic): Reading {
       if (isShifter(toks[i].word)) {
         let hit = -1;
         for (let j = i + 1; j < toks.length && j <= i + SHIFT_REACH; j++) {
-          if (breaks(j)) break;
+          if (breaks(toks, j)) break;
           if (!toks[j].topic && !consumed[j] && toks[j].ev) {
             hit = j;
             break;
           }
         }
-        if (hit >= 0 && (toks.length <= SHORT_SENTENCE || nearTopic(i))) {
+        if (hit >= 0 && (toks.length <= SHORT_SENTENCE || nearTopic(toks, i))) {
           if (negBy[i] >= 0) used.add(negBy[i]);
-          cues.push({ polarity: -toks[hit].ev * sign(i) * t, weight: scale, start: from(i), end: toks[hit].end, kind: 'judgement' });
+          cues.push({ polarity: -toks[hit].ev * sign(negBy, i) * t, weight: scale, start: startOf(toks, negBy, i), end: toks[hit].end, kind: 'judgement' });
           for (let j = i; j <= hit; j++) consumed[j] = 1;
           i = hit;
           continue;
@@ -327,9 +326,9 @@ export function readStance(text: string, topic: Topic): Reading {
       }
       if (toks[i].ev) {
         // In a long sentence, only judging words near the topic's own words count.
-        if (toks.length > SHORT_SENTENCE && !nearTopic(i)) continue;
+        if (toks.length > SHORT_SENTENCE && !nearTopic(toks, i)) continue;
         if (negBy[i] >= 0) used.add(negBy[i]);
-        cues.push({ polarity: toks[i].ev * sign(i) * t, weight: scale, start: from(i), end: toks[i].end, kind: 'judgement' });
+        cues.push({ polarity: toks[i].ev * sign(negBy, i) * t, weight: scale, start: startOf(toks, negBy, i), end: toks[i].end, kind: 'judgement' });
       }
     }
     // "agency is not the default": a negator that reaches the topic's own words and nothing else.
