@@ -21,6 +21,11 @@ export const DEFAULT_CORPUS = join(REPO_ROOT, 'data', 'corpus');
 export const DEFAULT_CACHE = join(REPO_ROOT, 'data', '.cache');
 
 export const DEFAULT_LIMIT = 5;
+
+/** Query text echoed in a notice, cut to a readable length. */
+function clip(s: string, max = 60): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
 export const MAX_LIMIT = 50;
 /** Queries longer than this many distinct words keep only their most telling ones. */
 const MAX_QUERY_TERMS = 32;
@@ -200,7 +205,8 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
 
   function ask(query: string, opts: AskOptions = {}): Answer {
     const t0 = performance.now();
-    const limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(opts.limit ?? DEFAULT_LIMIT)));
+    const wanted = Number.isFinite(opts.limit) ? Math.floor(opts.limit!) : DEFAULT_LIMIT;
+    const limit = Math.max(1, Math.min(MAX_LIMIT, wanted));
     const typed = parseFilters(query); // author:, since:, until:, source:, min-score: inside the query text
     const filters = mergeFilters(typed.filters, opts.filters);
     const q = cleanQuery(typed.text);
@@ -224,7 +230,8 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     const kept: typeof ranked = [];
     for (const r of ranked) {
       const f = foldedOf(r.doc);
-      if (kept.some((k) => foldedOf(k.doc).includes(f))) continue;
+      // A passage inside one already shown, or one that repeats a shown passage inside itself, adds nothing new.
+      if (kept.some((k) => foldedOf(k.doc).includes(f) || f.includes(foldedOf(k.doc)))) continue;
       kept.push(r);
       if (kept.length >= pool) break;
     }
@@ -232,10 +239,7 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
       const p = passages[docPassage[r.doc]];
       return { passage: p, score: r.score, hit: show(p, parsed.words, r.score) };
     });
-    if (!relevant.length) {
-      const what = parsed.unknown.length ? parsed.unknown.map((w) => `"${w}"`).join(', ') : `"${q}"`;
-      notices.push(`Nothing in the corpus mentions ${what}.`);
-    }
+    if (!relevant.length) notices.push(nothingFound(parsed, q));
     const input = { query: q, words: parsed.words, relevant, corpus: view };
     const { positions, notices: pn } = relevant.length ? findPositions(input) : { positions: [], notices: [] };
     const exchanges = relevant.length ? findExchanges(input, positions) : [];
@@ -268,6 +272,13 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
       }
     }
     return best;
+  }
+
+  /** Why nothing was found, in words the asker can act on. */
+  function nothingFound(parsed: { unknown: string[]; onlyStopWords: boolean }, q: string): string {
+    if (parsed.onlyStopWords) return `"${clip(q)}" is made of words too common to search for; try a more specific topic.`;
+    const what = parsed.unknown.length ? parsed.unknown.map((w) => `"${clip(w)}"`).join(', ') : `"${clip(q)}"`;
+    return `Nothing in the corpus mentions ${what}.`;
   }
 
   /** Very short passages ("What about filtering?") say little on their own: damp them. */

@@ -71,7 +71,7 @@ export function runRepl(o: ReplOptions): Promise<void> {
         const n = Number(line.slice(6).trim());
         if (Number.isInteger(n) && n >= 1 && n <= 50) {
           limit = n;
-          say(`Showing ${n} passages per answer.`);
+          say(`Showing ${n} passage${n === 1 ? "" : "s"} per answer.`);
         } else say('Usage: :limit N, with N from 1 to 50');
       } else if (line === ':sources') {
         say(o.engine.sources().map((s) => `- ${s.title}`).join('\n'));

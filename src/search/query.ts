@@ -16,6 +16,8 @@ export interface ParsedQuery {
   didYouMean: string | null;
   /** Words that neither match the corpus nor have a likely correction. */
   unknown: string[];
+  /** True when every word of the query is a stop word ("the", "what about it"). */
+  onlyStopWords: boolean;
 }
 
 /** A rare word the corpus does use is only replaced by a neighbour this many times as frequent. */
@@ -43,7 +45,8 @@ export class Vocabulary {
 
   /** The most frequent vocabulary word within a small edit distance of `word`, if clearly more common. */
   correct(word: string): string | null {
-    if (word.length < 4 || /\d/.test(word)) return null;
+    // Very long "words" (pasted hashes, keyboard mashing) are no typos, and fuzzy search on them is slow.
+    if (word.length < 4 || word.length > 30 || /\d/.test(word)) return null;
     const maxEdits = word.length >= 8 ? 2 : 1;
     const own = this.index.wordFreq(word);
     let best: string | null = null;
@@ -65,9 +68,10 @@ export class Vocabulary {
 /** Parses a query: drops stop words (unless nothing else is left), stems, and fixes unknown words. */
 export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): ParsedQuery {
   const tokens = tokenize(q);
-  const words = tokens.map((t) => t.word);
   const content = tokens.filter((t) => !isStopWord(t.word));
   const use = content.length ? content : tokens;
+  // Stop words are not highlighted either, unless the query is nothing but stop words.
+  const words = use.map((t) => t.word);
   const terms = new Map<string, number>();
   const unknown: string[] = [];
   let corrected = q;
@@ -95,5 +99,6 @@ export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): Pars
     words,
     didYouMean: changed ? corrected : null,
     unknown,
+    onlyStopWords: tokens.length > 0 && content.length === 0,
   };
 }
