@@ -3,6 +3,8 @@ import { stemmer } from 'stemmer';
 
 /** Folds typography so that copies of one paragraph compare equal: NFKC, quotes, dashes, case, spaces. */
 export function fold(s: string): string {
+  // Most text is plain ASCII: only case, backticks and spacing can differ there, so skip the Unicode work.
+  if (!/[^\x00-\x7f]/.test(s)) return s.toLowerCase().replace(/`/g, "'").replace(/\s+/g, ' ').trim();
   return s
     .normalize('NFKC')
     .toLowerCase()
