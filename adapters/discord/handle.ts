@@ -18,9 +18,10 @@ import type { Reply } from '../../src/reply.ts';
 import type { Store } from '../../src/store.ts';
 import { discordMayConfigure, getSettings, type CommunitySettings } from '../../src/settings.ts';
 import type { Suggester } from '../../src/suggest.ts';
+import { fold } from '../../src/text.ts';
 import { LIMITS } from './fit.ts';
 import { renderAnswer, renderApology, renderReply, renderText, type DiscordMessage } from './render.ts';
-import { BUTTON_TTL_MS, buttonIds, decodeButton, FIRST_VIEW, type AnswerState, type View } from './state.ts';
+import { BUTTON_TTL_MS, buttonIds, decodeButton, FIRST_VIEW, type AnswerState } from './state.ts';
 
 type Log = { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void; error(msg: string, extra?: object): void };
 
@@ -276,8 +277,11 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
   async function onAutocomplete(i: AutocompleteInteraction): Promise<void> {
     const focused = i.options.getFocused(true);
     const typed = String(focused.value ?? '');
-    const found =
+    let found =
       i.commandName !== 'crux' ? [] : focused.name === 'source' ? o.suggester().suggestTitles(typed, LIMITS.choices) : o.suggester().suggest(typed, LIMITS.choices);
+    // A server that enabled only some sources (/crux-config) is offered only those.
+    const enabled = focused.name === 'source' ? (await settingsOf(i)).sources : null;
+    if (enabled) found = found.filter((s) => enabled.some((e) => fold(s.text).includes(fold(e))));
     const seen = new Set<string>();
     const choices: Array<{ name: string; value: string }> = [];
     for (const s of found) {
@@ -345,4 +349,3 @@ function choiceValue(s: string): string {
   return (at > 0 ? cut.slice(0, at) : one.slice(0, LIMITS.choiceValue)).trim();
 }
 
-export type { View };

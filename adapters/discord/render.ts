@@ -273,6 +273,7 @@ export function renderHelp(entries: HelpEntry[], commands: Command[]): DiscordMe
     const name = isMessage ? `Apps › ${e.name}` : `/${e.name}`;
     const lines = [escapeText(e.description)];
     if (isMessage) lines.push('Open the menu of any message (right-click, or long-press on mobile), then Apps › ' + escapeText(e.name) + '.');
+    if (c?.adminOnly) lines.push('Changing settings needs the Manage Server permission.');
     for (const o of e.options) lines.push(`\`${o.name}\`${o.required ? '' : ' (optional)'}: ${escapeText(o.description)}`);
     if (!isMessage && c) {
       const ex = e.examples.map((x) => slashExample(x, c)).filter((x) => x.startsWith('/'));

@@ -2,6 +2,7 @@
 // interactions over the fixture corpora. Everything is checked from the HTTP calls the client makes.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EXPIRED_TEXT } from '../../adapters/discord/handle.ts';
+import { commands } from '../../commands/index.ts';
 import { LIMITS } from '../../adapters/discord/fit.ts';
 import { readConfig } from '../../src/config.ts';
 import { startDiscord } from '../../adapters/discord/index.ts';
@@ -174,6 +175,12 @@ describe('the Discord bot on the basic corpus', () => {
     expect(data.embeds[0].description).toContain('About [this message](https://discord.com/channels/');
     for (const q of quotesOf(data)) expect(isVerbatim(q, basicText), q).toBe(true);
     expect(data.embeds[0].fields.length).toBeGreaterThan(0);
+    // Its next page is still about that message, and still links to it.
+    const more = buttonsOf(data)['More passages'];
+    const next = await bot.fake.finalReply(bot.fake.press(data, more.id, { ephemeral: true }));
+    expect(next.data.embeds[0].title).toBe(data.embeds[0].title);
+    expect(next.data.embeds[0].url).toBe(data.embeds[0].url);
+    expect(next.data.embeds[0].fields[0].name).toBe('#6');
   });
 
   test('"Find the crux" on a message without text explains, only to the asker', async () => {
@@ -229,6 +236,8 @@ describe('the Discord bot on the basic corpus', () => {
       '@everyone the office is back <@&123> and **remote work** is _over_, says the memo.\n# Not a heading, only a hash\n- not a list item\n1. not a numbered item\n[free lunch](https://evil.example) ||spoiler|| `code` ~~strike~~ <@456> <#789> @here',
     );
     expect(data.allowed_mentions).toEqual({ parse: [] });
+    // Nowhere in the message (title, description, fields, footer) is there a live mention.
+    for (const part of visibleParts(data)) expect(part).not.toMatch(/(?<!\\)(@everyone|@here|<@)/);
     // The source title's own brackets cannot open a link either.
     expect(v).toContain('— [Meeting notes: the \\[office\\] question](https://notes.example.org/office-question)');
   });
@@ -238,7 +247,8 @@ describe('the Discord bot on the basic corpus', () => {
     const { data } = await bot.fake.finalReply(token);
     expect(data.flags).toBe(EPHEMERAL);
     const names = data.embeds[0].fields.map((f: any) => f.name);
-    expect(names).toEqual(['/crux', 'Apps › Find the crux', '/crux-help']);
+    expect(names).toEqual(commands.map((c) => (c.kind === 'message' ? `Apps › ${c.label}` : `/${c.name}`)));
+    expect(names.slice(0, 3)).toEqual(['/crux', 'Apps › Find the crux', '/crux-help']);
     const crux = data.embeds[0].fields[0].value;
     expect(crux).toContain('`topic`: What to look up');
     expect(crux).toContain('`limit` (optional)');
@@ -574,7 +584,8 @@ describe('starting up', () => {
   test('a gateway that never gets ready gives up after the ready timeout, naming the address', async () => {
     const fake = await FakeDiscord.start();
     // Discord's REST answers, but its gateway address leads nowhere.
-    fake.failNext({ method: 'GET', path: /gateway\/bot$/ }, { status: 200, body: { url: 'ws://127.0.0.1:9', shards: 1, session_start_limit: { total: 1, remaining: 1, reset_after: 1, max_concurrency: 1 } } });
+    const nowhere = { status: 200, body: { url: 'ws://127.0.0.1:9', shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 1, max_concurrency: 1 } } };
+    fake.failNext({ method: 'GET', path: /gateway\/bot$/ }, ...Array.from({ length: 100 }, () => nowhere));
     try {
       const config = readConfig({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl });
       const log = { info() {}, warn() {}, error() {} };

@@ -8,7 +8,8 @@ import { FAKE_TOKEN } from './bot.ts';
 
 describe('registration payload', () => {
   test('is generated from commands/: /crux with its options, the message command, /crux-help', () => {
-    expect(discordCommands(commands)).toMatchInlineSnapshot(`
+    const core = commands.filter((c) => ['crux', 'find-crux', 'crux-help'].includes(c.name));
+    expect(discordCommands(core)).toMatchInlineSnapshot(`
       [
         {
           "contexts": [
@@ -114,7 +115,9 @@ describe('npm run register', () => {
     expect(put.path).toBe(`/api/v10/applications/${APP_ID}/guilds/${GUILD_ID}/commands`);
     expect(put.auth).toBe(`Bot ${FAKE_TOKEN}`);
     expect(put.body).toEqual(discordCommands(commands));
-    expect(o.out).toEqual([`Registered /crux, "Find the crux", /crux-help for server ${GUILD_ID} (available now).`]);
+    const listed = commands.map((c) => (c.kind === 'message' ? `"${c.label}"` : `/${c.name}`)).join(', ');
+    expect(o.out).toEqual([`Registered ${listed} for server ${GUILD_ID} (available now).`]);
+    expect(listed.startsWith('/crux, "Find the crux", /crux-help')).toBe(true);
   });
 
   test('registers globally without DISCORD_GUILD_ID', async () => {

@@ -345,7 +345,8 @@ describe('escaping corpus text', () => {
 
 describe('help and short messages', () => {
   test('help is generated from the command definitions', () => {
-    expect(renderHelp(helpEntries(commands), commands)).toMatchInlineSnapshot(`
+    const core = commands.filter((c) => ['crux', 'find-crux', 'crux-help'].includes(c.name));
+    expect(renderHelp(helpEntries(core), core)).toMatchInlineSnapshot(`
       {
         "allowedMentions": {
           "parse": [],
