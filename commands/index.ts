@@ -1,11 +1,12 @@
 // Every command Crux offers, in the order help lists them.
 import crux from './crux.ts';
 import findCrux from './find-crux.ts';
+import cruxConfig from './crux-config.ts';
 import { helpCommand } from './help.ts';
 import type { Command } from './types.ts';
 
 export const commands: Command[] = [];
-commands.push(crux, findCrux, helpCommand(() => commands));
+commands.push(crux, findCrux, helpCommand(() => commands), cruxConfig);
 
 export function commandNamed(name: string): Command | undefined {
   return commands.find((c) => c.name === name);

@@ -9,7 +9,8 @@ import { messageShortcut } from './requests.ts';
 import { fixtureEngine } from './engine.ts';
 import { httpHarness, quotes, type Harness } from './helpers.ts';
 
-const withConfig = [...commands, cruxConfig];
+// crux-config is registered in commands/ now; kept explicit so these tests do not depend on that.
+const withConfig = commands.includes(cruxConfig) ? commands : [...commands, cruxConfig];
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
