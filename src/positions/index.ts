@@ -13,7 +13,7 @@ import { termsOf } from '../text.ts';
 import { sentenceRanges, wordsOf, type Word } from './words.ts';
 import { parseTopic, readStance, type Reading, type Topic } from './stance.ts';
 import { contentTerms, cosine, groupSides, vectorOf, type Group, type Member, type Vec } from './group.ts';
-import { isQuoteLine } from './quotes.ts';
+import { quotedBy } from './quotes.ts';
 import { labelFor, openingOf, quoteCue } from './label.ts';
 import { exchangesFor } from './exchanges.ts';
 
@@ -141,6 +141,22 @@ function focusOf(text: string, words: Word[], topic: Topic): Array<[number, numb
   return named.length ? named : undefined;
 }
 
+const weightCache = new WeakMap<CorpusView, Map<string, number>>();
+/** Weight of a word when comparing passages: its rarity in the corpus (inverse document frequency). */
+function weightOf(corpus: CorpusView): (t: string) => number {
+  let m = weightCache.get(corpus);
+  if (!m) weightCache.set(corpus, (m = new Map()));
+  const cache = m;
+  return (t) => {
+    let w = cache.get(t);
+    if (w === undefined) {
+      if (cache.size > 200_000) cache.clear();
+      cache.set(t, (w = Math.max(corpus.idf(t), 0.1)));
+    }
+    return w;
+  };
+}
+
 const sideName = (side: number): Stance => (side > 0 ? 'for' : side < 0 ? 'against' : 'unclear');
 
 function analyse(input: PositionInput): Analysis {
@@ -151,21 +167,23 @@ function analyse(input: PositionInput): Analysis {
   const topic = parseTopic(input.words.length ? input.words.join(' ') : input.query);
   // Every word of the query (its policy words too) says nothing about which point a passage makes.
   const queryTerms = new Set([...topic.terms, ...termsOf(input.words.join(' ') || input.query)]);
-  const weights = new Map<string, number>();
-  const weight = (t: string) => {
-    let w = weights.get(t);
-    if (w === undefined) weights.set(t, (w = Math.max(corpus.idf(t), 0.1)));
-    return w;
-  };
+  const weight = weightOf(corpus);
   const items: Item[] = [];
   const rel = input.relevant;
   const copied = partialCopies(rel.map((r) => r.passage));
+  const present = new Set(rel.map((r) => r.passage));
   for (let k = 0; k < rel.length; k++) {
-    const r = rel[k];
+    let r = rel[k];
+    // A quote line's words belong to the paragraph it quotes: that paragraph stands in for it (once).
+    const source = quotedBy(corpus, r.passage);
+    if (source) {
+      if (present.has(source)) continue;
+      present.add(source);
+      r = { passage: source, score: r.score, hit: corpus.show(source, input.words, r.score) };
+    }
     const text = r.passage.text;
     const words = wordsOf(r.passage);
     if (aboutness(words, topic, weight) < P.about) continue;
-    if (isQuoteLine(corpus, r.passage)) continue;
     // A passage whose sentences another relevant passage repeats in full (a partial copy) counts once, in the longer.
     if (copied.has(k)) continue;
     const reading = readStance(text, topic, words);
@@ -194,7 +212,16 @@ function analyse(input: PositionInput): Analysis {
   }
   const result: Analysis = { topic, items, positions: [], positionOf: new Map() };
   analyses.set(input, result);
-  if (items.length < P.minAbout) return result;
+  if (items.length >= P.minAbout) place(result, input);
+  hooks.onAnalysis?.(result, input);
+  return result;
+}
+
+/** Forms the positions of an analysis: groups within each side, or whole sides, labelled and explained. */
+function place(result: Analysis, input: PositionInput): void {
+  const P = positionParams;
+  const { items, topic } = result;
+  const weight = weightOf(input.corpus);
 
   const members: Member[] = items.map((it, i) => ({ i, terms: it.terms, side: it.side }));
   // Shared words single out a point only in short passages that make one; long comments make several, so there
@@ -223,8 +250,6 @@ function analyse(input: PositionInput): Analysis {
   groups = pick(groups, P.maxPositions);
   result.positions = groups.map((g) => toPosition(g, items, topic, input, weight));
   result.positions.forEach((p, pi) => p.passages.forEach((h) => result.positionOf.set(h.id, pi)));
-  hooks.onAnalysis?.(result, input);
-  return result;
 }
 
 /** The biggest groups, but each side's biggest one first, so that both sides are heard when both exist. */

@@ -32,7 +32,8 @@ const GOOD = words(`
   progress happy happiness welfare peace secure security prosperity growth innovation
   enable enables empower empowers boost boosts strengthen strengthens rights worth worthwhile crucial vital
   correct sound solid robust agree agreed favor favour merit merits justified justifiable wise accurate
-  genuine humane dignity compassion asset valuable protects deter deters deterrent`);
+  genuine humane dignity compassion asset valuable protects deter deters deterrent creativity creative individuality
+  expression autonomy privacy diversity choice`);
 const BAD = words(`
   bad worse worst harm harms harmful hurt hurts damage damages damaging dangerous danger dangers risk risks risky
   useless waste wasteful unfair unjust wrong wrongly outdated antiquated obsolete archaic cruel immoral unethical
@@ -113,7 +114,7 @@ export function evalOf(word: string): number {
 /** Words that only judge when said of the topic itself ("hyperstition is a live concern", "X holds up"). */
 const VERDICT_ONLY = new Map<string, number>([
   ['live', 1], ['present', 1], ['credible', 1], ['misguided', -1], ['holds', 1], ['hold', 1], ['stands', 1], ['sense', 1],
-  ['related', 1], ['evidence', 1], ['argument', 1], ['case', 1], ['reason', 1], ['support', 1], ['believe', 1],
+  ['obvious', 1], ['clear', 1], ['related', 1], ['evidence', 1], ['argument', 1], ['case', 1], ['reason', 1], ['support', 1], ['believe', 1],
 ]);
 
 /** Polarity of a word said of the topic after "is"/"seems": the judging words, plus a few that only judge there. */

@@ -112,7 +112,7 @@ const SHORT_SENTENCE = 30;
 const COPULAS = new Set(['is', 'are', 'was', 'were', 'seems', 'seem', 'appears', 'appear', 'sounds', 'looks', 'remains']);
 /** Linking words that make "X … good" a statement about X (not "to hyperstition a good persona"). */
 const VERBS = new Set([...COPULAS, 'be', 'been', 'being', 's', 'does', 'doesn', 'do', 'don', 'isn', 'aren', 'wasn', 'weren']);
-/** In longer sentences, how many words from the topic's own words a judging word may be. */
+/** How many words from the topic's own words (in the same clause) a judging word may be. */
 const JUDGE_REACH = 10;
 
 type Tok = Word;
@@ -143,9 +143,19 @@ function startOf(toks: Tok[], negBy: Int32Array, i: number): number {
   return negBy[i] >= 0 ? Math.min(toks[negBy[i]].start, toks[i].start) : toks[i].start;
 }
 
-/** Whether a topic word is within JUDGE_REACH words of word i. */
+/**
+ * Whether a topic word is within JUDGE_REACH words of word i, in the same clause: a judging word counts only when
+ * said of the topic ("uniforms are beneficial", not "the food was great, and someone mentioned uniforms").
+ */
 function nearTopic(toks: Tok[], i: number): boolean {
-  for (let j = Math.max(0, i - JUDGE_REACH); j <= Math.min(toks.length - 1, i + JUDGE_REACH); j++) if (toks[j].topic) return true;
+  for (let j = i; j >= Math.max(0, i - JUDGE_REACH); j--) {
+    if (toks[j].topic) return true;
+    if (breaks(toks, j)) break;
+  }
+  for (let j = i + 1; j <= Math.min(toks.length - 1, i + JUDGE_REACH); j++) {
+    if (breaks(toks, j)) break;
+    if (toks[j].topic) return true;
+  }
   return false;
 }
 
@@ -316,7 +326,7 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
             break;
           }
         }
-        if (hit >= 0 && (toks.length <= SHORT_SENTENCE || nearTopic(toks, i))) {
+        if (hit >= 0 && nearTopic(toks, i)) {
           if (negBy[i] >= 0) used.add(negBy[i]);
           cues.push({ polarity: -toks[hit].ev * sign(negBy, i) * t, weight: scale, start: startOf(toks, negBy, i), end: toks[hit].end, kind: 'judgement' });
           for (let j = i; j <= hit; j++) consumed[j] = 1;
@@ -326,7 +336,7 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
       }
       if (toks[i].ev) {
         // In a long sentence, only judging words near the topic's own words count.
-        if (toks.length > SHORT_SENTENCE && !nearTopic(toks, i)) continue;
+        if (!nearTopic(toks, i)) continue;
         if (negBy[i] >= 0) used.add(negBy[i]);
         cues.push({ polarity: toks[i].ev * sign(negBy, i) * t, weight: scale, start: startOf(toks, negBy, i), end: toks[i].end, kind: 'judgement' });
       }
