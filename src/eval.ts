@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from './engine.ts';
+import { runPositionsEval } from './positions/eval.ts';
 
 interface Io {
   out: (s: string) => void;
@@ -38,6 +39,18 @@ export const sections: Array<{ name: string; run: (io: Io) => void }> = [
       const answers = batchAnswers(qrels.queries.map((q: { q: string }) => q.q), ['--limit', '10', '--corpus', join(REPO_ROOT, 'data', 'corpus')]);
       io.out(judge('judge.mjs', [join(EVAL_DIR, 'dev-qrels.json'), join(REPO_ROOT, 'data', 'corpus'), answers, '--verbose']));
       io.out('Reference points on these judgments: MiniSearch BM25 defaults nDCG@5 0.76, fuse.js 0.60; target 0.90.');
+    },
+  },
+  {
+    name: 'Positions (ArgKP dev)',
+    run(io) {
+      runPositionsEval('dev', { evalDir: EVAL_DIR, batchAnswers }, io);
+    },
+  },
+  {
+    name: 'Positions (ArgKP train)',
+    run(io) {
+      runPositionsEval('train', { evalDir: EVAL_DIR, batchAnswers }, io);
     },
   },
 ];
