@@ -251,8 +251,13 @@ export class FakeDiscord {
     for (const s of this.sockets) s.send(frame);
   }
 
-  private base(o: { user?: User; ageMs?: number; channelId?: string; guildId?: string }) {
-    const token = `itoken-${++this.counter}-${Math.random().toString(36).slice(2, 10)}`;
+  /** A fresh interaction token, for callers that must know it before the interaction is sent. */
+  nextToken(): string {
+    return `itoken-${++this.counter}-${Math.random().toString(36).slice(2, 10)}`;
+  }
+
+  private base(o: { user?: User; ageMs?: number; channelId?: string; guildId?: string; token?: string }) {
+    const token = o.token ?? this.nextToken();
     const guildId = o.guildId ?? GUILD_ID;
     const channelId = o.channelId ?? CHANNEL_ID;
     return {
@@ -283,14 +288,14 @@ export class FakeDiscord {
   }
 
   /** A slash command, e.g. slash('crux', { topic: 'hyperstition' }). Returns its token. */
-  slash(name: string, values: OptionValues = {}, o: { user?: User; ageMs?: number; channelId?: string; guildId?: string } = {}): string {
+  slash(name: string, values: OptionValues = {}, o: { user?: User; ageMs?: number; channelId?: string; guildId?: string; token?: string } = {}): string {
     const d = { ...this.base(o), type: 2, data: { id: '700000000000000001', name, type: 1, options: FakeDiscord.options(values) } };
     this.dispatch(d);
     return d.token;
   }
 
   /** Typing into an option with autocomplete. */
-  autocomplete(name: string, values: OptionValues, focused: string, o: { user?: User } = {}): string {
+  autocomplete(name: string, values: OptionValues, focused: string, o: { user?: User; token?: string } = {}): string {
     const d = { ...this.base(o), type: 4, data: { id: '700000000000000001', name, type: 1, options: FakeDiscord.options(values, focused) } };
     this.dispatch(d);
     return d.token;
@@ -310,7 +315,7 @@ export class FakeDiscord {
    * Presses a button of a message the bot sent. `message` is the data of finalReply (what the bot sent);
    * `ephemeral` and `owner` say how Discord would show it.
    */
-  press(message: any, customId: string, o: { user?: User; owner?: User; ephemeral?: boolean; ageMs?: number } = {}): string {
+  press(message: any, customId: string, o: { user?: User; owner?: User; ephemeral?: boolean; ageMs?: number; token?: string } = {}): string {
     const msg = this.messageFrom(message, undefined, {
       flags: o.ephemeral ? 64 : 0,
       interaction_metadata: { id: this.snowflake(), type: 2, user: o.owner ?? ALICE, authorizing_integration_owners: { 0: GUILD_ID } },
