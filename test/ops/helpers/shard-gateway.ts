@@ -10,6 +10,8 @@ const DISCORD_EPOCH = 1420070400000n;
 export class ShardGateway {
   /** IDENTIFY payloads received, in order. */
   readonly identifies: Array<{ shard: [number, number] }> = [];
+  /** RESUME payloads received (a client coming back after a dropped connection). */
+  readonly resumes: Array<{ session_id: string; seq: number }> = [];
   private readonly byShard = new Map<number, WebSocket>();
   private seq = 0;
   private counter = 0;
@@ -45,6 +47,12 @@ export class ShardGateway {
     for (let n = 1000n; ; n++) if (Number(n % BigInt(this.count)) === shard) return String((n << 22n) | 1n);
   }
 
+  /** Drops a shard's connection abruptly, as a network failure or a Discord restart would. */
+  drop(shard: number): void {
+    this.byShard.get(shard)?.terminate();
+    this.byShard.delete(shard);
+  }
+
   async close(): Promise<void> {
     for (const s of this.wss.clients) s.terminate();
     await new Promise<void>((r) => this.wss.close(() => r()));
@@ -55,6 +63,14 @@ export class ShardGateway {
     sock.on('message', (raw) => {
       const p = JSON.parse(raw.toString());
       if (p.op === 1) sock.send(JSON.stringify({ op: 11 }));
+      if (p.op === 6) {
+        // RESUME: the session is known, so replay nothing and say RESUMED.
+        this.resumes.push({ session_id: p.d.session_id, seq: p.d.seq });
+        const shard = Number(/fake-session-(\d+)/.exec(p.d.session_id)?.[1] ?? 0);
+        this.byShard.set(shard, sock);
+        sock.on('close', () => this.byShard.get(shard) === sock && this.byShard.delete(shard));
+        sock.send(JSON.stringify({ op: 0, t: 'RESUMED', s: ++this.seq, d: {} }));
+      }
       if (p.op === 2) {
         const shard = (p.d.shard ?? [0, 1]) as [number, number];
         this.identifies.push({ shard });
