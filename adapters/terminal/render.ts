@@ -1,5 +1,6 @@
 // Renders a reply for a terminal: plain text, with matched words highlighted when colour is on.
-// Limits respected: none from a platform; lines are left to the terminal to wrap.
+// Limits respected: none from a platform; lines are left to the terminal to wrap. Positions show their stance, the
+// words it rests on, their weight and three quotes; exchanges mark the position (A, B, …) of each side.
 import type { Reply } from '../../src/reply.ts';
 import type { Answer, PassageHit, Position, SourceInfo } from '../../src/types.ts';
 
@@ -43,6 +44,14 @@ function weight(p: Position): string {
   return `${w.passages} of ${w.ofRelevant} passages${authors}`;
 }
 
+/** "against: “weak argument”" — the stance and the words it rests on, when there are any. */
+function stanceOf(p: Position): string {
+  return p.stanceCue ? `${p.stance}: “${safe(p.stanceCue)}”` : p.stance;
+}
+
+/** Position letter (A, B, …) of an exchange side, when it belongs to one. */
+const letter = (i: number | null | undefined) => (i == null ? '' : ` (${String.fromCharCode(65 + i)})`);
+
 export function renderAnswer(a: Answer, style: TerminalStyle): string {
   const bold = ansi('1', style.color);
   const dim = ansi('2', style.color);
@@ -55,7 +64,7 @@ export function renderAnswer(a: Answer, style: TerminalStyle): string {
   if (a.positions.length) {
     lines.push(bold('Positions'));
     a.positions.forEach((p, i) => {
-      lines.push(`${bold(`${String.fromCharCode(65 + i)}.`)} ${safe(p.label)} ${dim(`(${p.stance}; ${weight(p)})`)}`);
+      lines.push(`${bold(`${String.fromCharCode(65 + i)}.`)} ${safe(p.label)} ${dim(`(${stanceOf(p)}; ${weight(p)})`)}`);
       for (const q of p.passages.slice(0, 3)) lines.push(`   “${highlight(q, style)}”`, dim(`      — ${sourceLine(q.source)}`));
     });
     lines.push('');
@@ -63,8 +72,8 @@ export function renderAnswer(a: Answer, style: TerminalStyle): string {
   if (a.exchanges.length) {
     lines.push(bold('Exchanges'));
     for (const x of a.exchanges.slice(0, 3)) {
-      lines.push(`   ${bold('Claim:')} “${highlight(x.claim, style)}”`, dim(`      — ${sourceLine(x.claim.source)}`));
-      lines.push(`   ${bold('Reply:')} “${highlight(x.reply, style)}”`, dim(`      — ${sourceLine(x.reply.source)}`), '');
+      lines.push(`   ${bold(`Claim${letter(x.claimPosition)}:`)} “${highlight(x.claim, style)}”`, dim(`      — ${sourceLine(x.claim.source)}`));
+      lines.push(`   ${bold(`Reply${letter(x.replyPosition)}:`)} “${highlight(x.reply, style)}”`, dim(`      — ${sourceLine(x.reply.source)}`), '');
     }
   }
   for (const n of a.notices) lines.push(dim(safe(n)));
