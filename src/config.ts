@@ -31,6 +31,8 @@ export interface Config {
   storeUrl: string | null;
   /** CRUX_STORE_PREFIX: prefix of every Redis key (default "crux"), so several deployments can share one Redis. */
   storePrefix?: string | null;
+  /** CRUX_PLATFORMS: run only these configured platforms (e.g. ["slack"]); null: every configured one. */
+  platforms?: string[] | null;
   /** CRUX_SHARDS: run Discord as this many shard processes ('auto': as many as Discord recommends); null: one process. */
   shards?: number | 'auto' | null;
   /** Set in a shard process started by the sharding manager (discord.js sets SHARDS and SHARD_COUNT). */
@@ -85,6 +87,15 @@ function port(env: Env, k: string, dflt: number | null): number | null {
   return n;
 }
 
+function platformList(env: Env): string[] | null {
+  const v = val(env, 'CRUX_PLATFORMS');
+  if (v == null) return null;
+  const list = v.toLowerCase().split(/[\s,]+/).filter(Boolean);
+  const bad = list.filter((p) => !['discord', 'slack'].includes(p));
+  if (bad.length) throw new ConfigError('Crux', ['CRUX_PLATFORMS'], `CRUX_PLATFORMS lists platforms to run: discord, slack (comma-separated), got "${v}".`);
+  return list;
+}
+
 function shardCount(env: Env): number | 'auto' | null {
   const v = val(env, 'CRUX_SHARDS');
   if (v == null) return null;
@@ -119,6 +130,7 @@ export function readConfig(env: Env = process.env): Config {
     corporaFile: val(env, 'CRUX_CORPORA'),
     storeUrl: val(env, 'CRUX_STORE_URL'),
     storePrefix: val(env, 'CRUX_STORE_PREFIX'),
+    platforms: platformList(env),
     shards: shardCount(env),
     shardOf: shardOf(env),
     httpPort: port(env, 'CRUX_HTTP_PORT', null),

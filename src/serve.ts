@@ -85,7 +85,7 @@ export async function serve(o: { corpus?: string; format?: string; io: Io }): Pr
  * in one of those shard processes, only Discord runs.
  */
 function adaptersFor(config: ReturnType<typeof readConfig>): PlatformAdapter[] {
-  const on = platformAdapters.filter((a) => a.configured(config));
+  const on = platformAdapters.filter((a) => a.configured(config) && (!config.platforms || config.platforms.includes(a.name.toLowerCase())));
   if (config.shardOf) return on.filter((a) => a.name === 'Discord');
   if (config.shards != null && config.discord != null) return on.map((a) => (a.name === 'Discord' ? shardedDiscordAdapter : a));
   return on;
