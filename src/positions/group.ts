@@ -43,6 +43,10 @@ export interface GroupOptions {
   minSize: number;
   /** Weight of a term (e.g. its inverse document frequency in the corpus). */
   weight: (term: string) => number;
+  /** Words used by more than this share of all passages are too common to anchor a group. */
+  common: number;
+  /** Smallest share of a word's passages that must take the group's side for it to anchor the group. */
+  purity: number;
 }
 
 /**
@@ -55,7 +59,7 @@ export function groupSides(members: Member[], opts: GroupOptions): Group[] {
   const df = new Map<string, number>();
   for (const m of members) for (const t of m.terms) df.set(t, (df.get(t) ?? 0) + 1);
   // Words that most of the pool uses say nothing about which point is made.
-  const common = (t: string) => (df.get(t) ?? 0) > Math.max(3, 0.4 * n);
+  const common = (t: string) => (df.get(t) ?? 0) > Math.max(3, opts.common * n);
   const groups: Group[] = [];
   for (const side of [1, -1]) {
     const mine = members.filter((m) => m.side === side);
@@ -77,7 +81,7 @@ export function groupSides(members: Member[], opts: GroupOptions): Group[] {
         const other = otherDf.get(t) ?? 0;
         const own = ownDf.get(t) ?? 0;
         const purity = (own + 0.5) / (own + other + 1);
-        if (purity < 0.6) continue;
+        if (purity < opts.purity) continue;
         const score = c * purity * purity * Math.min(2, Math.sqrt(opts.weight(t)));
         if (score > bestScore || (score === bestScore && best !== null && t < best)) {
           best = t;

@@ -65,6 +65,10 @@ export const positionParams = {
   maxPositions: 6,
   /** Smallest mean share (by squared word weight) of a group's shared words in its passages' words. */
   tight: 0.1,
+  /** Words used by more than this share of the passages cannot anchor a group; nor words whose passages take the
+   * group's side less often than anchorPurity. */
+  common: 0.4,
+  anchorPurity: 0.6,
 };
 
 /** One passage as the positions step sees it. */
@@ -228,7 +232,7 @@ function place(result: Analysis, input: PositionInput): void {
   // each side is one position.
   const lengths = items.map((it) => it.r.passage.text.length).sort((a, b) => a - b);
   const short = lengths[Math.floor(lengths.length / 2)] <= LONG_PASSAGE;
-  let groups: Group[] = short ? groupSides(members, { minSize: P.minGroup, weight }) : [];
+  let groups: Group[] = short ? groupSides(members, { minSize: P.minGroup, weight, common: P.common, purity: P.anchorPurity }) : [];
   // A group is a point only if its shared words are a real part of what its passages say (not one word among
   // fifty in a long comment).
   const share = (i: number, anchors: string[]) => {
