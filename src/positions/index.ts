@@ -271,7 +271,9 @@ function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput,
   for (const j of g.members) for (const [t, x] of items[j].vec) sum.set(t, (sum.get(t) ?? 0) + x);
   const centrality = (i: number) => (cosine(items[i].vec, sum) - (items[i].vec.size ? 1 : 0)) / Math.max(1, g.members.length - 1);
   // In a whole side (no shared words), the passages that state the side most plainly come first.
-  const plain = (i: number) => (items[i].reading.stated ? 1 : 0) + Math.min(1, Math.abs(items[i].reading.score) / 4);
+  // (A short passage that states it beats a long one that states it in passing.)
+  const plain = (i: number) =>
+    (items[i].reading.stated ? 1 : 0) + Math.min(1, Math.abs(items[i].reading.score) / 4) + 0.3 * Math.min(1, 200 / items[i].r.passage.text.length);
   const rank = new Map(g.members.map((i) => [i, (g.anchors.length ? centrality(i) : plain(i)) + (items[i].how === 'own' ? 0.2 : 0) + 0.1 / (1 + i)]));
   const order = [...g.members].sort((a, b) => rank.get(b)! - rank.get(a)! || a - b);
   const label = (g.anchors.length ? labelFor(order.map((i) => ({ text: items[i].r.passage.text, words: wordsOf(items[i].r.passage) })), g.anchors) : null) ?? openingOf(items[order[0]].r.passage.text, items[order[0]].reading);

@@ -53,13 +53,22 @@ export function cut(text: string, max = LABEL_MAX): string {
   return `${t.slice(0, end > max / 2 ? end : max).trimEnd()} …`;
 }
 
-/** The opening of the sentence that carries a passage's strongest cue (or of its first sentence). */
+/**
+ * The words around a passage's strongest cue: the clause holding it (from the punctuation before it to the end of
+ * its sentence), or the opening of the first sentence when the passage has no cue.
+ */
 export function openingOf(text: string, reading: Reading): string {
   const sents = sentences(text);
-  let at = sents[0] ?? [0, text.length];
+  const first = sents[0] ?? [0, text.length];
   const strongest = [...reading.cues].sort((a, b) => b.weight - a.weight || a.start - b.start)[0];
-  if (strongest) at = sents.find(([s, e]) => strongest.start >= s && strongest.start < e) ?? at;
-  return cut(text.slice(at[0], at[1]));
+  if (!strongest) return cut(text.slice(first[0], first[1]));
+  const [s, e] = sents.find(([s, e]) => strongest.start >= s && strongest.start < e) ?? first;
+  // Back from the cue to the clause's start, if that leaves enough words to read.
+  let from = s;
+  const before = text.slice(s, strongest.start);
+  const m = /[,;:(–—]\s*(?=[^,;:(–—]*$)/.exec(before);
+  if (m && e - (s + m.index + m[0].length) >= 40) from = s + m.index + m[0].length;
+  return cut(text.slice(from, e));
 }
 
 /**

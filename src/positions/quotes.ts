@@ -6,10 +6,11 @@ import type { Passage } from '../types.ts';
 
 /** Longest line (in characters) that is read as a quote of another paragraph. */
 export const QUOTE_MAX = 320;
-/** Shortest: "Regarding:" or "Yes." repeat nothing worth linking. */
+/** Shortest, in characters and words: "Regarding:" or "Yes." repeat nothing worth linking. */
 const QUOTE_MIN = 24;
+const QUOTE_WORDS = 5;
 /** How far (in passages of the same file) the quoted paragraph is looked for. */
-const REACH = 200;
+const REACH = 150;
 
 export interface Corpus {
   passages: Passage[];
@@ -26,24 +27,43 @@ export function original(c: Corpus, p: Passage): Passage {
  * their reply structure and blockquotes explicitly, so they are not read for quote lines.
  */
 function quoteShaped(p: Passage): boolean {
-  return !p.record && p.text.length >= QUOTE_MIN && p.text.length <= QUOTE_MAX;
+  if (p.record || p.text.length < QUOTE_MIN || p.text.length > QUOTE_MAX) return false;
+  let words = 1;
+  for (let i = 0; i < p.text.length && words < QUOTE_WORDS; i++) if (p.text.charCodeAt(i) === 32) words++;
+  return words >= QUOTE_WORDS;
 }
 
-const shortCache = new WeakMap<Passage[], Map<string, Passage[]>>();
-/** The quote-shaped passages of each file, in corpus order (built once per corpus). */
-function shortLines(c: Corpus, file: string): Passage[] {
+/** A short line's key: its longest word, lower-cased (a paragraph quoting it must contain that word). */
+function keyOf(text: string): string {
+  let best = '';
+  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) if (m[0].length > best.length) best = m[0];
+  return best.toLowerCase();
+}
+
+const shortCache = new WeakMap<Passage[], Map<string, Map<string, Passage[]>>>();
+/**
+ * The quote-shaped passages of a file, by key, in corpus order. Built on first use for that file only (a file's
+ * passages are consecutive in corpus order), so a large corpus pays only for the files answers touch.
+ */
+function shortLines(c: Corpus, p: Passage): Map<string, Passage[]> {
   let m = shortCache.get(c.passages);
-  if (!m) {
-    m = new Map();
-    for (const p of c.passages) {
-      if (!quoteShaped(p)) continue;
-      let l = m.get(p.file);
-      if (!l) m.set(p.file, (l = []));
-      l.push(p);
+  if (!m) shortCache.set(c.passages, (m = new Map()));
+  let byKey = m.get(p.file);
+  if (!byKey) {
+    byKey = new Map();
+    let from = p.ord;
+    while (from > 0 && c.passages[from - 1].file === p.file) from--;
+    for (let o = from; o < c.passages.length && c.passages[o].file === p.file; o++) {
+      const q = c.passages[o];
+      if (!quoteShaped(q)) continue;
+      const k = keyOf(q.text);
+      const l = byKey.get(k);
+      if (l) l.push(q);
+      else byKey.set(k, [q]);
     }
-    shortCache.set(c.passages, m);
+    m.set(p.file, byKey);
   }
-  return m.get(file) ?? [];
+  return byKey;
 }
 
 /** Same file and, when known, same thread. */
@@ -51,13 +71,25 @@ function together(a: Passage, b: Passage): boolean {
   return a.file === b.file && (a.thread ?? null) === (b.thread ?? null);
 }
 
-/** Whether paragraph `c` contains the words of quote line `q` (and more), as written: quotes are pasted. */
+/**
+ * Whether paragraph `c` contains the words of quote line `q` (and more), as written: quotes are pasted. When `c`
+ * has them in quotation marks ("You can read this post up to “What does this all mean?”"), it is `c` that cites
+ * the short line (a heading, say), not the short line that quotes `c`.
+ */
 function contains(c: Passage, q: Passage): boolean {
   const t = q.text.trim();
-  return c.text.length > t.length + 8 && c.text.includes(t);
+  if (c.text.length <= t.length + 8) return false;
+  const at = c.text.indexOf(t);
+  if (at < 0) return false;
+  const before = c.text[at - 1] ?? '';
+  const after = c.text[at + t.length] ?? '';
+  return !(QUOTE_MARKS.includes(before) && QUOTE_MARKS.includes(after));
 }
 
+const QUOTE_MARKS = `"'“”‘’«»`;
+
 const sourceCache = new WeakMap<Passage, Passage | null>();
+const repliesCache = new WeakMap<Passage, Array<{ quote: Passage; reply: Passage }>>();
 const copiesCache = new WeakMap<Passage[], Map<string, Passage[]>>();
 
 /** Copies of each paragraph, by the id of its first occurrence (built once per corpus). */
@@ -108,23 +140,23 @@ export function isQuoteLine(c: Corpus, p: Passage): boolean {
  * with the reply that follows. Returns [quote line, reply] pairs, replies resolved to first occurrences.
  */
 export function repliesByQuote(c: Corpus, source: Passage): Array<{ quote: Passage; reply: Passage }> {
+  const cached = repliesCache.get(source);
+  if (cached) return cached;
   const out: Array<{ quote: Passage; reply: Passage }> = [];
+  repliesCache.set(source, out);
   const seen = new Set<Passage>();
   // The paragraph and its copies: a quote may sit next to any of them.
   const homes = [source, ...(copiesOf(c).get(source.id) ?? [])].slice(0, 4);
   for (const home of homes) {
     if (home.record) continue;
-    const lines = shortLines(c, home.file);
-    // First short line within reach (binary search by corpus order).
-    let lo = 0;
-    let hi = lines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (lines[mid].ord < home.ord - REACH) lo = mid + 1;
-      else hi = mid;
+    const byKey = shortLines(c, home);
+    // Candidates: short lines of the file, within reach, whose longest word the paragraph uses.
+    const candidates: Passage[] = [];
+    for (const w of new Set(home.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])) {
+      for (const q of byKey.get(w) ?? []) if (Math.abs(q.ord - home.ord) <= REACH) candidates.push(q);
     }
-    for (let k = lo; k < lines.length && lines[k].ord <= home.ord + REACH; k++) {
-      const q = lines[k];
+    candidates.sort((a, b) => a.ord - b.ord);
+    for (const q of candidates) {
       const o = q.ord;
       if (q === home || !together(q, home) || !contains(home, q)) continue;
       if (quotedBy(c, q) !== original(c, home)) continue;
