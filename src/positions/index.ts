@@ -161,6 +161,13 @@ function weightOf(corpus: CorpusView): (t: string) => number {
   };
 }
 
+/** The topic terms that name it alone: those nearly as rare in the corpus as its rarest one. */
+function keyTerms(topic: Topic, idf: (t: string) => number): Set<string> | null {
+  if (topic.terms.size < 2) return null;
+  const top = Math.max(...[...topic.terms].map(idf));
+  return new Set([...topic.terms].filter((t) => idf(t) >= 0.8 * top));
+}
+
 const sideName = (side: number): Stance => (side > 0 ? 'for' : side < 0 ? 'against' : 'unclear');
 
 function analyse(input: PositionInput): Analysis {
@@ -169,6 +176,7 @@ function analyse(input: PositionInput): Analysis {
   const P = positionParams;
   const { corpus } = input;
   const topic = parseTopic(input.words.length ? input.words.join(' ') : input.query);
+  topic.key = keyTerms(topic, (t) => corpus.idf(t));
   // Every word of the query (its policy words too) says nothing about which point a passage makes.
   const queryTerms = new Set([...topic.terms, ...termsOf(input.words.join(' ') || input.query)]);
   const weight = weightOf(corpus);

@@ -12,6 +12,12 @@ export interface Topic {
   direction: number;
   /** The query's policy words, as typed ("abandon the use"), or null. */
   action: string | null;
+  /**
+   * The terms that name the topic on their own (its rarest words); a mention of other topic terms names it only
+   * together with another topic term nearby ("aligned" alone does not name "classical alignment theory").
+   * Null: every term does.
+   */
+  key?: Set<string> | null;
 }
 
 /** One piece of evidence for a side, with where it sits in the passage text. */
@@ -120,6 +126,15 @@ type Tok = Word;
 /** Splits a text's words into sentences, marking the topic's words. */
 function annotate(text: string, words: Word[], topic: Topic): Array<{ toks: Tok[]; question: boolean }> {
   for (const w of words) w.topic = topic.terms.has(w.stem);
+  // Clear mentions: a key term, or two distinct topic terms within a few words ("agency is not the default").
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    w.named = w.topic && (!topic.key || topic.key.has(w.stem));
+    if (!w.topic || w.named) continue;
+    for (let j = Math.max(0, i - 4); j <= Math.min(words.length - 1, i + 4) && !w.named; j++) {
+      if (j !== i && words[j].topic && words[j].stem !== w.stem) w.named = true;
+    }
+  }
   const out: Array<{ toks: Tok[]; question: boolean }> = [];
   for (const [a, b] of sentenceRanges(words)) {
     const tail = text.slice(words[b - 1].end, b < words.length ? words[b].start : text.length);
@@ -267,7 +282,7 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
     // Verdicts: the topic, a linking verb, and a judging word ("hyperstition is a real phenomenon", "agency by
     // default is very intuitive", "seems like a uniquely weak argument", "doesn't hold up").
     for (let i = 0; i < toks.length; i++) {
-      if (!toks[i].topic || toks[i + 1]?.topic) continue;
+      if (!toks[i].named || toks[i + 1]?.topic) continue;
       let j = i + 1;
       // The subject may go on a few words before its verb ("hyperstition / self-fulfilling misalignment is").
       for (let k = j; k < toks.length && k <= i + 4 && !toks[k].topic; k++) {
@@ -292,7 +307,7 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
     }
     // A judging word aimed at the topic: "related to X", "evidence for X", "sceptical of X", "unrelated to X".
     for (let i = 1; i + 1 < toks.length; i++) {
-      if (!toks[i + 1].topic || !/^(to|for|of|in|with|about|against)$/.test(toks[i].word) || toks[i].brk || toks[i + 1].brk) continue;
+      if (!toks[i + 1].named || !/^(to|for|of|in|with|about|against)$/.test(toks[i].word) || toks[i].brk || toks[i + 1].brk) continue;
       const j = i - 1;
       if (consumed[j] || toks[j].topic) continue;
       const v = verdictOf(toks[j].word);
@@ -343,7 +358,7 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
     }
     // "agency is not the default": a negator that reaches the topic's own words and nothing else.
     for (let i = 0; i < toks.length; i++) {
-      if (!toks[i].topic || negBy[i] < 0 || used.has(negBy[i])) continue;
+      if (!toks[i].named || negBy[i] < 0 || used.has(negBy[i])) continue;
       used.add(negBy[i]);
       cues.push({ polarity: -1, weight: 1.5 * scale, start: toks[negBy[i]].start, end: toks[i].end, kind: 'negated topic' });
       stated = true;

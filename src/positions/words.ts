@@ -19,6 +19,8 @@ export interface Word {
   ev: number;
   /** Scratch: whether the word names the topic being read (set by readStance for the topic at hand). */
   topic: boolean;
+  /** Scratch: whether it names it clearly enough to be what a sentence is about (see stance.ts, `named`). */
+  named: boolean;
 }
 
 /** Punctuation that ends a clause (quotation marks do not: “agency by default” is still one phrase). */
@@ -32,7 +34,7 @@ export function wordsOfText(text: string): Word[] {
     const gap = t.start > prevEnd ? text.slice(prevEnd, t.start) : '';
     const brk = gap.length > 0 && BREAK.test(gap);
     // Explicit fields: object spread is many times slower here once transpiled.
-    out.push({ word: t.word, stem: termOf(t.word), start: t.start, end: t.end, brk, sentence: brk && out.length > 0 && SENTENCE_END.test(gap), ev: evalOf(t.word), topic: false });
+    out.push({ word: t.word, stem: termOf(t.word), start: t.start, end: t.end, brk, sentence: brk && out.length > 0 && SENTENCE_END.test(gap), ev: evalOf(t.word), topic: false, named: false });
     prevEnd = t.end;
   }
   return out;
