@@ -2,9 +2,10 @@
 // `node --expose-gc --import tsx scripts/bench-positions.ts [--quick]`): how much the positions and exchanges step
 // adds to an answer. For each corpus (the seed threads, ArgKP dev and train, and the generated 100k-passage corpus
 // of the search bench when it exists), every query is answered a few times; the step itself (findPositions +
-// findExchanges on the ~60 relevant passages the engine hands it) is timed apart from the whole answer
-// (engine.ask), in wall time and in CPU time (which a busy machine inflates less). One warm-up pass first, as in the
-// search bench.
+// findExchanges on the ~60 relevant passages the engine hands it; "step") is timed apart from the whole answer
+// (engine.ask), in wall time and in CPU time (which a busy machine inflates less): cold (nothing kept from earlier
+// answers: every passage read afresh) and warm (the same topic asked again, readings kept). One warm-up pass
+// first, as in the search bench.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,13 +32,15 @@ interface Target {
 
 async function measure(t: Target, cacheDir: string, rounds: number): Promise<BenchRow> {
   const { openEngine } = await import('../src/engine.ts');
-  const { findExchanges, findPositions, hooks } = await import('../src/positions/index.ts');
+  const { clearPositionCaches, findExchanges, findPositions, hooks } = await import('../src/positions/index.ts');
   const engine = openEngine({ corpus: t.corpus, cacheDir });
   let captured: Parameters<typeof findPositions>[0] | null = null;
   const ask: number[] = [];
   const askCpu: number[] = [];
   const step: number[] = [];
   const stepCpu: number[] = [];
+  const stepWarm: number[] = [];
+  const stepWarmCpu: number[] = [];
   let positions = 0;
   let exchanges = 0;
   let answers = 0;
@@ -67,15 +70,20 @@ async function measure(t: Target, cacheDir: string, rounds: number): Promise<Ben
         askCpu.push(cpu);
       }
       if (!captured || round < 0) continue;
-      // The step alone, on a fresh copy of the same input (its analysis is cached per input object).
-      const input = { ...(captured as object) } as Parameters<typeof findPositions>[0];
+      // The step alone, on fresh copies of the same input (its analysis is kept per input object): first with
+      // nothing kept from earlier answers (cold), then as a topic asked again (warm: readings kept).
+      const input = captured as Parameters<typeof findPositions>[0];
       captured = null;
-      const c1 = cpuMs();
-      const t1 = performance.now();
-      const found = findPositions(input);
-      findExchanges(input, found.positions);
-      step.push(performance.now() - t1);
-      stepCpu.push(cpuMs() - c1);
+      for (const cold of [true, false]) {
+        if (cold) clearPositionCaches();
+        const copy = { ...input };
+        const c1 = cpuMs();
+        const t1 = performance.now();
+        const found = findPositions(copy);
+        findExchanges(copy, found.positions);
+        (cold ? step : stepWarm).push(performance.now() - t1);
+        (cold ? stepCpu : stepWarmCpu).push(cpuMs() - c1);
+      }
     }
   }
   return {
@@ -85,10 +93,12 @@ async function measure(t: Target, cacheDir: string, rounds: number): Promise<Ben
     'answer p50 ms': r2(pct(ask, 0.5)),
     'answer p99 ms': r2(pct(ask, 0.99)),
     'answer cpu p99 ms': r2(pct(askCpu, 0.99)),
-    'positions+exchanges p50 ms': r2(pct(step, 0.5)),
-    'positions+exchanges p99 ms': r2(pct(step, 0.99)),
-    'positions+exchanges cpu p50 ms': r2(pct(stepCpu, 0.5)),
-    'positions+exchanges cpu p99 ms': r2(pct(stepCpu, 0.99)),
+    'step cold p50 ms': r2(pct(step, 0.5)),
+    'step cold p99 ms': r2(pct(step, 0.99)),
+    'step cold cpu p50 / p99 ms': `${r2(pct(stepCpu, 0.5))} / ${r2(pct(stepCpu, 0.99))}`,
+    'step warm p50 ms': r2(pct(stepWarm, 0.5)),
+    'step warm p99 ms': r2(pct(stepWarm, 0.99)),
+    'step warm cpu p50 / p99 ms': `${r2(pct(stepWarmCpu, 0.5))} / ${r2(pct(stepWarmCpu, 0.99))}`,
     'positions per answer': r2(positions / Math.max(1, answers)),
     'exchanges per answer': r2(exchanges / Math.max(1, answers)),
   };

@@ -10,7 +10,7 @@
 // Every step is recorded in `why`, per passage.
 import type { Exchange, Passage, PassageHit, Position, Stance } from '../types.ts';
 import { termsOf } from '../text.ts';
-import { sentenceRanges, wordsOf, type Word } from './words.ts';
+import { clearWords, sentenceRanges, wordsOf, type Word } from './words.ts';
 import { parseTopic, readStance, type Reading, type Topic } from './stance.ts';
 import { contentTerms, cosine, groupSides, vectorOf, type Group, type Member, type Vec } from './group.ts';
 import { quotedBy } from './quotes.ts';
@@ -168,6 +168,33 @@ function keyTerms(topic: Topic, idf: (t: string) => number): Set<string> | null 
   return new Set([...topic.terms].filter((t) => idf(t) >= 0.8 * top));
 }
 
+type Read = { reading: Reading; terms: Set<string>; vec: Vec };
+/** How many recent topics keep their passages' readings (per corpus): a topic asked again reuses them. */
+const TOPICS_KEPT = 32;
+let readingCache = new WeakMap<CorpusView, Map<string, Map<Passage, Read>>>();
+
+/** The readings kept for a topic (its terms, direction and query words), created empty when new. */
+function readingsFor(corpus: CorpusView, topic: Topic, queryTerms: Set<string>): Map<Passage, Read> {
+  let byTopic = readingCache.get(corpus);
+  if (!byTopic) readingCache.set(corpus, (byTopic = new Map()));
+  const key = [[...topic.terms].sort().join(' '), topic.direction, [...(topic.key ?? [])].sort().join(' '), [...queryTerms].sort().join(' ')].join('|');
+  let m = byTopic.get(key);
+  if (m) {
+    byTopic.delete(key); // most recent last
+  } else {
+    m = new Map();
+    if (byTopic.size >= TOPICS_KEPT) byTopic.delete(byTopic.keys().next().value!);
+  }
+  byTopic.set(key, m);
+  return m;
+}
+
+/** Forgets what was kept between answers (readings and words), e.g. to time the step from cold. */
+export function clearPositionCaches(): void {
+  readingCache = new WeakMap();
+  clearWords();
+}
+
 const sideName = (side: number): Stance => (side > 0 ? 'for' : side < 0 ? 'against' : 'unclear');
 
 function analyse(input: PositionInput): Analysis {
@@ -180,6 +207,7 @@ function analyse(input: PositionInput): Analysis {
   // Every word of the query (its policy words too) says nothing about which point a passage makes.
   const queryTerms = new Set([...topic.terms, ...termsOf(input.words.join(' ') || input.query)]);
   const weight = weightOf(corpus);
+  const readings = readingsFor(corpus, topic, queryTerms);
   const items: Item[] = [];
   const rel = input.relevant;
   const copied = partialCopies(rel.map((r) => r.passage));
@@ -198,12 +226,17 @@ function analyse(input: PositionInput): Analysis {
     if (aboutness(words, topic, weight) < P.about) continue;
     // A passage whose sentences another relevant passage repeats in full (a partial copy) counts once, in the longer.
     if (copied.has(k)) continue;
-    const reading = readStance(text, topic, words);
+    let read = readings.get(r.passage);
+    if (!read) {
+      const reading = readStance(text, topic, words);
+      const terms = contentTerms(words, queryTerms, focusOf(text, words, topic));
+      readings.set(r.passage, (read = { reading, terms, vec: vectorOf(terms, weight) }));
+    }
+    const { reading, terms, vec } = read;
     // A long comment judges many things: unless it states a side on the topic itself, its judging words must agree more.
     const needed = reading.stated || text.length <= LONG_PASSAGE ? P.minCue : P.minJudged;
     const own = Math.abs(reading.score) >= needed ? Math.sign(reading.score * topic.direction) : 0;
-    const terms = contentTerms(words, queryTerms, focusOf(text, words, topic));
-    items.push({ r, reading, terms, vec: vectorOf(terms, weight), side: own, how: own ? 'own' : 'none', from: [] });
+    items.push({ r, reading, terms, vec, side: own, how: own ? 'own' : 'none', from: [] });
   }
   // Passages without cues of their own take the side their closest neighbours agree on.
   for (const it of items) {

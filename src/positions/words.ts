@@ -58,6 +58,12 @@ export function wordsOf(p: Passage): Word[] {
   return w;
 }
 
+/** Forgets the kept words (for timing from cold). */
+export function clearWords(): void {
+  cache = new Map();
+  older = new Map();
+}
+
 /** Splits words into sentences ([from, to) index ranges). */
 export function sentenceRanges(words: Word[]): Array<[number, number]> {
   const out: Array<[number, number]> = [];
