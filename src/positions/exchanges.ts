@@ -8,7 +8,7 @@ import { excerpt } from '../excerpt.ts';
 import { isStopWord, tokenize } from '../text.ts';
 
 /** The blockquote link set on load (`Passage.quotes`), where the corpus reader provides it. */
-const quotesOf = (p: Passage): string | null => (p as { quotes?: string | null }).quotes ?? null;
+const quotesOf = (p: Passage): string | null => p.quotes ?? null;
 
 /** How many exchanges an answer lists at most. */
 export const MAX_EXCHANGES = 10;

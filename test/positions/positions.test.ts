@@ -153,6 +153,16 @@ describe('exchanges from reply structure', () => {
   });
 });
 
+describe('exchanges from blockquotes', () => {
+  it('pairs a paragraph answering a > quote with the paragraph it quotes, which keeps its place in a position', () => {
+    const a = ask('blockquotes', 'four-day week');
+    const x = a.exchanges.find((e) => e.via === 'quote');
+    expect(`${x?.claim.id}->${x?.reply.id}`).toBe('thread:L5->thread:L9');
+    expect(a.positions[x!.claimPosition!].stance).toBe('for');
+    expect(a.positions[x!.replyPosition!].stance).toBe('against');
+  });
+});
+
 describe('too little text', () => {
   it('says how few passages are about the topic instead of inventing a split', () => {
     const a = ask('scarce', 'quokka');
