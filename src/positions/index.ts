@@ -1,13 +1,15 @@
 // Positions and exchanges for a topic, from the passages the engine found relevant (about 60, best first).
 //
-// 1. Keep the passages that are about the topic (they name most of it); drop quote lines (their words belong to
-//    the paragraph they quote).
-// 2. Read each passage's side from its own words (stance.ts): proposals ("should not abolish"), judgements
-//    ("harmful", "a real phenomenon"), shifters ("reduces bullying"), negation.
+// 1. Keep the passages that are about the topic (they name most of its words, weighted by rarity). A quote line
+//    stands in for the paragraph it quotes; a partial copy of a longer relevant passage counts once.
+// 2. Read each passage's side from its own words (stance.ts): proposals ("should not abolish"), verdicts ("is a
+//    real phenomenon", "not related to X"), judging words in the topic's clause turned by shifters ("reduces
+//    bullying") and negation.
 // 3. Passages without such words take the side of the passages they share the most words with, if those agree.
-// 4. Within each side, group passages by the words they share (group.ts): each group is one point made.
-// 5. Label each group with a phrase its passages share, or the opening of its most representative passage.
-// Every step is recorded in `why`, per passage.
+// 4. Within each side, group short passages by the words they share (group.ts): each group is one point made.
+//    Long comments make several points, so there each side is one position.
+// 5. Label each position with a phrase its passages share, or the words around its best passage's cue.
+// Every step is recorded in `why`, per passage; passages that fit no position are counted in a notice.
 import type { Exchange, Passage, PassageHit, Position, Stance } from '../types.ts';
 import { termsOf } from '../text.ts';
 import { clearWords, sentenceRanges, wordsOf, type Word } from './words.ts';
@@ -58,10 +60,11 @@ export const positionParams = {
   neighbours: 5,
   agree: 0.7,
   minSimilarity: 0.12,
-  /** Smallest group that makes a point; more positions than this is noise. */
+  /** Smallest group that makes a point. */
   minGroup: 4,
   /** Fewest passages that make a side a position of its own. */
   minSide: 2,
+  /** More positions than this would be noise. */
   maxPositions: 6,
   /** Smallest mean share (by squared word weight) of a group's shared words in its passages' words. */
   tight: 0.1,
