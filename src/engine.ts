@@ -225,13 +225,19 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     const found = terms.length ? index.search(terms, Math.max(pool * 3, rankParams.candidates), allow) : [];
     const own = new Map(found.map((f) => [f.doc, f.score * brevity(f.doc)]));
     const ranked = found
-      .map((f) => ({ ...f, score: own.get(f.doc)! + rankParams.context * context(f.doc, own) }))
+      .map((f) => ({ doc: f.doc, score: own.get(f.doc)! + rankParams.context * context(f.doc, own) }))
       .sort((a, b) => b.score - a.score || a.doc - b.doc);
     const kept: typeof ranked = [];
     for (const r of ranked) {
       const f = foldedOf(r.doc);
-      // A passage inside one already shown, or one that repeats a shown passage inside itself, adds nothing new.
-      if (kept.some((k) => foldedOf(k.doc).includes(f) || f.includes(foldedOf(k.doc)))) continue;
+      // A passage inside one already kept adds nothing new. One that holds a kept passage inside itself (a short
+      // quote line, say) takes that passage's place: the quoted words belong to the paragraph they came from.
+      if (kept.some((k) => foldedOf(k.doc).includes(f))) continue;
+      const inner = kept.findIndex((k) => f.includes(foldedOf(k.doc)));
+      if (inner >= 0) {
+        kept[inner] = { doc: r.doc, score: kept[inner].score };
+        continue;
+      }
       kept.push(r);
       if (kept.length >= pool) break;
     }
