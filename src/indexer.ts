@@ -24,6 +24,8 @@ export interface IndexOptions {
   io: IndexIo;
   /** Draw a live bar (a terminal); otherwise progress is a line every few seconds on large inputs. */
   tty?: boolean;
+  /** Progress timing: shown once a build has run this long, and a line at most this often (defaults below). */
+  progressTiming?: { showAfterMs: number; lineEveryMs: number };
   /** Called after each build (tests use it to know a re-index happened). */
   onBuilt?: (engine: Engine | null) => void;
 }
@@ -37,7 +39,7 @@ const LINE_EVERY_MS = 2000;
 const n = (x: number) => x.toLocaleString('en-US');
 
 /** Progress for one build: reading files (with records and records/s), then indexing passages (with passages/s). */
-function progress(io: IndexIo, tty: boolean) {
+function progress(io: IndexIo, tty: boolean, timing = { showAfterMs: SHOW_AFTER_MS, lineEveryMs: LINE_EVERY_MS }) {
   const t0 = performance.now();
   let bar: cliProgress.SingleBar | null = null;
   let phase: 'reading' | 'indexing' | null = null;
@@ -57,7 +59,7 @@ function progress(io: IndexIo, tty: boolean) {
       phaseStart = now;
     }
     // Quick builds show nothing; a bar or lines appear once a build has taken a moment.
-    if (now - t0 < SHOW_AFTER_MS && !bar && !printed) return;
+    if (now - t0 < timing.showAfterMs && !bar && !printed) return;
     if (tty) {
       if (!bar) {
         bar = new cliProgress.SingleBar(
@@ -67,7 +69,7 @@ function progress(io: IndexIo, tty: boolean) {
         bar.start(total, done, { unit: p === 'reading' ? 'files' : 'passages', extra });
       }
       bar.update(done, { extra });
-    } else if (now - lastLine >= LINE_EVERY_MS || (done === total && printed)) {
+    } else if (now - lastLine >= timing.lineEveryMs || (done === total && printed)) {
       lastLine = now;
       printed = true;
       io.err(`${p}: ${n(done)}/${n(total)} ${p === 'reading' ? 'files' : 'passages'}, ${extra}`);
@@ -90,7 +92,7 @@ function report(problems: Problem[], io: IndexIo): void {
 /** Builds once (incrementally); returns the exit code: 0, 3 when inputs were skipped, 4 when nothing could be loaded. */
 function buildOnce(o: IndexOptions): { code: number; engine: Engine | null } {
   const t0 = performance.now();
-  const bar = progress(o.io, o.tty === true);
+  const bar = progress(o.io, o.tty === true, o.progressTiming);
   let reads: { reused: number; parsed: number } | null = null;
   try {
     const engine = openEngine({
