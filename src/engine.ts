@@ -241,10 +241,7 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
       kept.push(r);
       if (kept.length >= pool) break;
     }
-    const relevant: Relevant[] = kept.map((r) => {
-      const p = passages[docPassage[r.doc]];
-      return { passage: p, score: r.score, hit: show(p, parsed.words, r.score) };
-    });
+    const relevant: Relevant[] = kept.map((r) => lazyRelevant(passages[docPassage[r.doc]], r.score, parsed.words));
     if (!relevant.length) notices.push(nothingFound(parsed, q));
     const input = { query: q, words: parsed.words, relevant, corpus: view };
     const { positions, notices: pn } = relevant.length ? findPositions(input) : { positions: [], notices: [] };
@@ -278,6 +275,18 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
       }
     }
     return best;
+  }
+
+  /** A relevant passage whose excerpt is cut only when something shows it (most of the pool is never shown). */
+  function lazyRelevant(passage: Passage, score: number, words: string[]): Relevant {
+    let hit: PassageHit | undefined;
+    return {
+      passage,
+      score,
+      get hit() {
+        return (hit ??= show(passage, words, score));
+      },
+    };
   }
 
   /** Why nothing was found, in words the asker can act on. */

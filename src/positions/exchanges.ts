@@ -51,7 +51,8 @@ export function exchangesFor(input: PositionInput, positionOf: Map<string, numbe
   const { corpus, words } = input;
   const st = structureOf(corpus.passages);
   const score = new Map(input.relevant.map((r) => [r.passage.id, r.score]));
-  const hitOf = new Map(input.relevant.map((r) => [r.passage.id, r.hit]));
+  // Relevant passages cut their excerpts lazily: keep the objects, read .hit only for what is shown.
+  const relevantOf = new Map(input.relevant.map((r) => [r.passage.id, r]));
   const top = input.relevant[0]?.score || 1;
   const found = new Map<string, { claim: Passage; reply: Passage; via: Exchange['via']; quote?: Passage; rank: number }>();
   const add = (claim: Passage | undefined, reply: Passage | undefined, via: Exchange['via'], quote?: Passage) => {
@@ -92,7 +93,7 @@ export function exchangesFor(input: PositionInput, positionOf: Map<string, numbe
     }
   }
   const show = (p: Passage, focus?: Passage): PassageHit => {
-    if (!focus) return hitOf.get(p.id) ?? corpus.show(p, words, score.get(p.id) ?? 0);
+    if (!focus) return relevantOf.get(p.id)?.hit ?? corpus.show(p, words, score.get(p.id) ?? 0);
     // The claim of a quote line: show the sentences that were quoted, with the query's words highlighted.
     const quoted = tokenize(focus.text).map((t) => t.word).filter((w) => !isStopWord(w));
     const ex = excerpt(p.text, quoted);
