@@ -1,6 +1,7 @@
 // /crux <topic>: the best passages, the positions taken, and the exchanges where they meet.
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/engine.ts';
 import { isUserError } from '../src/errors.ts';
+import { optionFilters } from '../src/filters.ts';
 import { sourcesFor } from '../src/settings.ts';
 import { defineCommand } from './types.ts';
 
@@ -14,6 +15,10 @@ export default defineCommand({
     { name: 'topic', description: 'What to look up, e.g. hyperstition', type: 'string', required: true, autocomplete: true, maxLength: MAX_TOPIC_LENGTH },
     { name: 'limit', description: `How many passages to show (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT})`, type: 'integer', min: 1, max: MAX_LIMIT },
     { name: 'source', description: 'Only passages from sources whose title contains this', type: 'string', autocomplete: true },
+    { name: 'author', description: 'Only passages by this author (part of the name is enough)', type: 'string', maxLength: 100, inTopic: true },
+    { name: 'since', description: 'Only passages from this date on (YYYY-MM-DD, YYYY-MM or YYYY)', type: 'string', maxLength: 10, inTopic: true },
+    { name: 'until', description: 'Only passages up to this date (YYYY-MM-DD, YYYY-MM or YYYY)', type: 'string', maxLength: 10, inTopic: true },
+    { name: 'min-score', description: 'Only passages with at least this score (karma, votes)', type: 'integer', inTopic: true },
     { name: 'public', description: 'Show the answer to everyone in the channel', type: 'boolean' },
   ],
   examples: ['crux hyperstition', 'crux agency by default', 'crux sycophancy limit:3'],
@@ -24,6 +29,8 @@ export default defineCommand({
         limit: typeof args.limit === 'number' ? args.limit : undefined,
         // The community's enabled sources (settings) narrow what is searched; a source the user names must be one of them.
         sources: sourcesFor(ctx.engine, ctx.settings, typeof args.source === 'string' ? args.source : undefined),
+        // author/since/until/min-score as options (Discord, Slack name:value), added to those typed in the topic.
+        filters: optionFilters({ author: args.author, since: args.since, until: args.until, minScore: args['min-score'] }),
       });
       return { kind: 'answer', answer, visibility: args.public === true ? 'public' : (ctx.settings?.visibility ?? undefined) };
     } catch (e) {

@@ -16,6 +16,11 @@ export interface CommandOption {
   min?: number;
   max?: number;
   maxLength?: number;
+  /**
+   * The core also reads this option as name:value inside the topic (the filters of src/filters.ts): text front ends
+   * (Slack) leave it in the topic, where it keeps working with everything that redoes the query (buttons).
+   */
+  inTopic?: boolean;
 }
 
 export type ArgValue = string | number | boolean | undefined;

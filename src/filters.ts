@@ -83,6 +83,24 @@ export function hasFilters(f: Filters): boolean {
   return f.authors.length > 0 || f.sources.length > 0 || f.since !== null || f.until !== null || f.minScore !== null;
 }
 
+/**
+ * Filters given as command options (Discord's author/since/until/min-score), checked like those typed in a query.
+ * Empty values are ignored. Throws UserError (BAD_FILTER) on a malformed date or a since after until.
+ */
+export function optionFilters(o: { author?: unknown; since?: unknown; until?: unknown; minScore?: unknown }): Partial<Filters> | undefined {
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  const out: Partial<Filters> = {};
+  const author = str(o.author);
+  if (author) out.authors = [author];
+  const since = str(o.since);
+  if (since) out.since = dateBound('since', since, 'start');
+  const until = str(o.until);
+  if (until) out.until = dateBound('until', until, 'end');
+  if (out.since && out.until && out.since > out.until) throw new UserError('BAD_FILTER', `since:${out.since} is after until:${out.until}.`);
+  if (typeof o.minScore === 'number' && Number.isFinite(o.minScore)) out.minScore = o.minScore;
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** Merges filters given as options (e.g. Discord command options) with those typed in the query. */
 export function mergeFilters(a: Filters, b: Partial<Filters> | undefined): Filters {
   if (!b) return a;

@@ -21,7 +21,7 @@ import type { Suggester } from '../../src/suggest.ts';
 import { fold } from '../../src/text.ts';
 import { LIMITS } from './fit.ts';
 import { renderAnswer, renderApology, renderReply, renderText, type DiscordMessage } from './render.ts';
-import { BUTTON_TTL_MS, buttonIds, decodeButton, FIRST_VIEW, type AnswerState } from './state.ts';
+import { BUTTON_TTL_MS, buttonIds, decodeButton, FIRST_VIEW, type AnswerState, type FilterOptions } from './state.ts';
 
 type Log = { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void; error(msg: string, extra?: object): void };
 
@@ -38,6 +38,18 @@ export interface HandlerOptions {
   buttonTtlMs?: number;
   limits?: { user?: RateLimit; channel?: RateLimit };
   now?: () => number;
+}
+
+/** /crux's filter options (author, since, until, min-score), when any was given. */
+function filterOptionsOf(i: ChatInputCommandInteraction): { filters?: FilterOptions } {
+  const f: FilterOptions = {};
+  for (const name of ['author', 'since', 'until'] as const) {
+    const v = i.options.getString(name)?.trim();
+    if (v) f[name] = v;
+  }
+  const min = i.options.getInteger('min-score');
+  if (min != null) f['min-score'] = min;
+  return Object.keys(f).length ? { filters: f } : {};
 }
 
 /** The message shown when a button's state is gone. */
@@ -171,9 +183,9 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
   async function answerPage(i: Interaction, state: AnswerState, ephemeral: boolean, extra: { originUrl?: string; postedBy?: string } = {}): Promise<Built> {
     const crux = byName('crux', 'chat')!;
     const want = Math.min(MAX_LIMIT, state.view.off + state.limit + 1);
-    const reply = await run(crux, i, { topic: state.query, limit: want, source: state.source ?? undefined });
+    const reply = await run(crux, i, { topic: state.query, limit: want, source: state.source ?? undefined, ...state.filters });
     if (reply.kind !== 'answer') return { msg: renderReply(reply, commands), isError: reply.kind === 'error' };
-    const ids = await buttonIds(o.store, { kind: state.kind, query: state.query, source: state.source, limit: state.limit }, now(), ttl);
+    const ids = await buttonIds(o.store, { kind: state.kind, query: state.query, source: state.source, filters: state.filters, limit: state.limit }, now(), ttl);
     const msg = renderAnswer(reply.answer, {
       view: state.view,
       pageSize: state.limit,
@@ -220,6 +232,7 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
       kind: 'crux',
       query: i.options.getString('topic') ?? '',
       source: i.options.getString('source')?.trim() || null,
+      ...filterOptionsOf(i),
       limit: Math.min(MAX_LIMIT, Math.max(1, limit)),
       view: FIRST_VIEW,
     };

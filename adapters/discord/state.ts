@@ -32,9 +32,21 @@ export interface AnswerState {
   kind: 'crux' | 'find';
   query: string;
   source: string | null;
+  /** The filter options given with /crux (author, since, until, min-score), if any. */
+  filters?: FilterOptions;
   limit: number;
   view: View;
 }
+
+/** /crux's filter options as typed, kept so buttons redo the same answer. */
+export interface FilterOptions {
+  author?: string;
+  since?: string;
+  until?: string;
+  'min-score'?: number;
+}
+
+const hasFilterOptions = (f: FilterOptions | undefined): f is FilterOptions => !!f && Object.values(f).some((v) => v !== undefined);
 
 export interface Pressed {
   action: Action;
@@ -60,9 +72,10 @@ export async function buttonIds(
   // The longest header any button of this message can have (positions/offsets below 1000 in practice).
   const worst = head('more', { pos: 999, off: 999, ex: 998 }).length;
   let payload = `q${state.query}`;
-  if (state.source != null || worst + payload.length > LIMITS.customId || /[\u0000-\u001f]/.test(state.query)) {
+  if (state.source != null || hasFilterOptions(state.filters) || worst + payload.length > LIMITS.customId || /[\u0000-\u001f]/.test(state.query)) {
     const key = randomBytes(9).toString('base64url');
-    await store.set(`discord:answer:${key}`, { query: state.query, source: state.source }, ttlMs);
+    const saved = hasFilterOptions(state.filters) ? { query: state.query, source: state.source, filters: state.filters } : { query: state.query, source: state.source };
+    await store.set(`discord:answer:${key}`, saved, ttlMs);
     payload = `k${key}`;
   }
   return (action, view) => {
@@ -82,9 +95,10 @@ export async function decodeButton(store: Store, customId: string, nowMs: number
   if (nowMs - parseInt(issued, 36) * 1000 > ttlMs) return { ok: false, why: 'expired' };
   const base = { kind: kind === 'f' ? ('find' as const) : ('crux' as const), limit: Number(limit), view: { pos: Number(pos), off: Number(off), ex: Number(ex) - 1 } };
   if (how === 'q') return { ok: true, pressed: { action, state: { ...base, query: payload, source: null } } };
-  const saved = await store.get<{ query: string; source: string | null }>(`discord:answer:${payload}`);
+  const saved = await store.get<{ query: string; source: string | null; filters?: FilterOptions }>(`discord:answer:${payload}`);
   if (!saved) return { ok: false, why: 'expired' };
-  return { ok: true, pressed: { action, state: { ...base, query: saved.query, source: saved.source } } };
+  const filters = hasFilterOptions(saved.filters) ? { filters: saved.filters } : {};
+  return { ok: true, pressed: { action, state: { ...base, query: saved.query, source: saved.source, ...filters } } };
 }
 
 /** Where a button leads from the view it sits under. */

@@ -27,6 +27,10 @@ export const IN_ORDER = new Set(['crux-config']);
 
 /** What a user types for a command on Slack, e.g. "/crux <topic> [limit:N] [source:TEXT] [public:true]". */
 export function slackUsage(c: Command): string {
+  return usageOf(c, true);
+}
+
+function usageOf(c: Command, withFilters: boolean): string {
   if (c.kind === 'message') return `${c.label ?? c.name} (message shortcut)`;
   const sub = subcommandOf(c);
   const pos = positionalOf(c);
@@ -37,14 +41,15 @@ export function slackUsage(c: Command): string {
     return parts.join(' ');
   }
   if (pos) parts.push(`<${pos.name}>`);
-  for (const o of c.options) if (o !== pos) parts.push(o.required ? optionHint(o) : `[${optionHint(o)}]`);
+  for (const op of c.options) if (op !== pos && (withFilters || !op.inTopic)) parts.push(op.required ? optionHint(op) : `[${optionHint(op)}]`);
   return parts.join(' ');
 }
 
 /** The slash command's usage hint in the manifest: the main command's options, then each sub-command. */
 export function usageHint(all: Command[]): string {
   const main = all.find((c) => c.name === MAIN);
-  const mainHint = main ? slackUsage(main).slice(SLASH.length + 1) : '';
+  // The manifest's hint is short (Slack cuts it): filters such as author: are left to the help text.
+  const mainHint = main ? usageOf(main, false).slice(SLASH.length + 1) : '';
   const subs = all.map(subcommandOf).filter((s): s is string => !!s);
   return [mainHint, ...subs].filter(Boolean).join(' | ');
 }
@@ -92,7 +97,8 @@ const PAIR = /(^|\s)([A-Za-z][\w-]*):(?:"([^"]*)"|“([^”]*)”|(\S+))/g;
 
 function parseOptions(c: Command, text: string): Parsed {
   const pos = positionalOf(c);
-  const named = new Map(c.options.filter((o) => o !== pos).map((o) => [o.name.toLowerCase(), o]));
+  // Filters (author:, since:, …) stay in the topic: the core reads them there, and buttons redo the topic as typed.
+  const named = new Map(c.options.filter((o) => o !== pos && !o.inTopic).map((o) => [o.name.toLowerCase(), o]));
   const args: Args = {};
   const rest = text.replace(PAIR, (whole, lead: string, name: string, q1?: string, q2?: string, bare?: string) => {
     const o = named.get(name.toLowerCase());

@@ -1,5 +1,7 @@
 // End to end: the real discord.js Client, logged in to a fake Discord (REST + gateway on 127.0.0.1), answering
 // interactions over the fixture corpora. Everything is checked from the HTTP calls the client makes.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EXPIRED_TEXT } from '../../adapters/discord/handle.ts';
 import { commands } from '../../commands/index.ts';
@@ -269,6 +271,33 @@ describe('the Discord bot on the basic corpus', () => {
     for (const f of data.embeds[0].fields) expect(f.value).toContain('Meeting notes');
     // The filter does not fit in a custom_id: it is kept in the store, under a short key.
     expect(buttonsOf(data)['Post to channel'].id).toMatch(/^cx1:s:c:0:0:0:5:[0-9a-z]+:k[\w-]+$/);
+  });
+
+  test('the author option keeps answers to that author\'s passages, also after "Post to channel"', async () => {
+    // office.jsonl has passages by Priya, Marcus, Lena and Sam on remote work.
+    const priya = readFileSync(join(BASIC, 'office.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.author === 'Priya')
+      .map((r) => r.text as string)
+      .join('\n');
+    const token = bot.fake.slash('crux', { topic: 'remote work', author: 'priya' });
+    const { data } = await bot.fake.finalReply(token);
+    const quotes = quotesOf(data);
+    expect(quotes.length).toBeGreaterThan(0);
+    for (const q of quotes) expect(isVerbatim(q, priya)).toBe(true);
+    for (const f of data.embeds[0].fields) expect(f.value).toContain('Priya');
+    const press = bot.fake.press(data, buttonsOf(data)['Post to channel'].id, { ephemeral: true });
+    const posted = await bot.fake.finalReply(press);
+    expect(quotesOf(posted.data)).toEqual(quotes);
+  });
+
+  test('a malformed since option is explained to the asker', async () => {
+    const token = bot.fake.slash('crux', { topic: 'remote work', since: 'last week' });
+    const { data } = await bot.fake.finalReply(token);
+    expect(data.flags).toBe(EPHEMERAL);
+    expect(data.content).toContain('since: needs a date like 2024-03-01');
   });
 
   test('every message, edit and follow-up the bot sent carried allowed_mentions { parse: [] }', () => {

@@ -45,6 +45,33 @@ describe('registration payload', () => {
               "type": 3,
             },
             {
+              "description": "Only passages by this author (part of the name is enough)",
+              "max_length": 100,
+              "name": "author",
+              "required": false,
+              "type": 3,
+            },
+            {
+              "description": "Only passages from this date on (YYYY-MM-DD, YYYY-MM or YYYY)",
+              "max_length": 10,
+              "name": "since",
+              "required": false,
+              "type": 3,
+            },
+            {
+              "description": "Only passages up to this date (YYYY-MM-DD, YYYY-MM or YYYY)",
+              "max_length": 10,
+              "name": "until",
+              "required": false,
+              "type": 3,
+            },
+            {
+              "description": "Only passages with at least this score (karma, votes)",
+              "name": "min-score",
+              "required": false,
+              "type": 4,
+            },
+            {
               "description": "Show the answer to everyone in the channel",
               "name": "public",
               "required": false,
@@ -81,7 +108,7 @@ describe('registration payload', () => {
 
   test('leaves out the source filter when the corpus has one source', () => {
     const crux = discordCommands(commands, { withSourceFilter: false })[0] as { options: Array<{ name: string }> };
-    expect(crux.options.map((o) => o.name)).toEqual(['topic', 'limit', 'public']);
+    expect(crux.options.map((o) => o.name)).toEqual(['topic', 'limit', 'author', 'since', 'until', 'min-score', 'public']);
   });
 
   test('refuses a definition Discord would reject, saying which', () => {
@@ -125,7 +152,7 @@ describe('npm run register', () => {
     const config = readConfig({ ...env, DISCORD_API_URL: fake.apiUrl }).discord;
     expect(await runRegister({ io: o.io, sources: () => 1, commands, config })).toBe(0);
     expect(fake.calls.at(-1)!.path).toBe(`/api/v10/applications/${APP_ID}/commands`);
-    expect(fake.calls.at(-1)!.body[0].options.map((x: { name: string }) => x.name)).toEqual(['topic', 'limit', 'public']);
+    expect(fake.calls.at(-1)!.body[0].options.map((x: { name: string }) => x.name)).toEqual(['topic', 'limit', 'author', 'since', 'until', 'min-score', 'public']);
     expect(o.out[0]).toMatch(/for every server \(global; DISCORD_GUILD_ID is not set\)\.$/);
   });
 

@@ -363,6 +363,10 @@ describe('help and short messages', () => {
       \`topic\`: What to look up, e.g. hyperstition
       \`limit\` (optional): How many passages to show (1-50, default 5)
       \`source\` (optional): Only passages from sources whose title contains this
+      \`author\` (optional): Only passages by this author (part of the name is enough)
+      \`since\` (optional): Only passages from this date on (YYYY-MM-DD, YYYY-MM or YYYY)
+      \`until\` (optional): Only passages up to this date (YYYY-MM-DD, YYYY-MM or YYYY)
+      \`min-score\` (optional): Only passages with at least this score (karma, votes)
       \`public\` (optional): Show the answer to everyone in the channel
       e.g. \`/crux topic:hyperstition\`, \`/crux topic:agency by default\`, \`/crux topic:sycophancy limit:3\`",
               },

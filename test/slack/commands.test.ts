@@ -65,7 +65,11 @@ describe('the Slack app manifest', () => {
   });
 
   it('derives usage from the same definitions the help uses', () => {
-    expect(commands.map(slackUsage).slice(0, 3)).toEqual(['/crux <topic> [limit:N] [source:TEXT] [public:true]', 'Find the crux (message shortcut)', '/crux help']);
+    expect(commands.map(slackUsage).slice(0, 3)).toEqual([
+      '/crux <topic> [limit:N] [source:TEXT] [author:TEXT] [since:TEXT] [until:TEXT] [min-score:N] [public:true]',
+      'Find the crux (message shortcut)', '/crux help',
+    ]);
+    // The manifest's short hint leaves the filters to the help text.
     expect(usageHint(commands.slice(0, 3))).toBe('<topic> [limit:N] [source:TEXT] [public:true] | help');
   });
 });

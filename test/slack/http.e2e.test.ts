@@ -66,7 +66,7 @@ describe('/crux over HTTP', () => {
     const body = await slash('help');
     expect(body.response_type).toBe('ephemeral');
     const all = textObjects(body.blocks).map((t) => t.text).join('\n');
-    expect(all).toContain('*/crux &lt;topic&gt; [limit:N] [source:TEXT] [public:true]*');
+    expect(all).toContain('*/crux &lt;topic&gt; [limit:N] [source:TEXT] [author:TEXT] [since:TEXT] [until:TEXT] [min-score:N] [public:true]*');
     expect(all).toContain('*Find the crux (message shortcut)*');
     expect(all).toContain('*/crux help*');
     expect(all).toContain('Find the crux of a topic: verbatim passages, positions and exchanges');
