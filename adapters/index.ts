@@ -2,12 +2,15 @@
 import type { Config } from '../src/config.ts';
 import type { Engine } from '../src/engine.ts';
 import type { Store } from '../src/store.ts';
+import type { EngineChooser } from '../src/engines.ts';
 import { slackAdapter } from './slack/index.ts';
 import { discordAdapter } from './discord/index.ts';
 
 /** What every platform adapter gets from the entry point. */
 export interface AdapterContext {
   engine: Engine;
+  /** Engines for the named corpora a community may choose (/crux-config corpora); absent: always `engine`. */
+  engines?: EngineChooser;
   store: Store;
   config: Config;
   /** Structured log lines (info/warn/error) for the operator. */

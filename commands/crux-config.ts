@@ -1,4 +1,4 @@
-// /crux-config: show or change this community's settings (visibility, sources, rate limits).
+// /crux-config: show or change this community's settings (visibility, sources, corpora, rate limits).
 // Discord registers it for members with Manage Server only; Slack reaches it as `/crux config …` for admins or a list.
 import { isUserError } from '../src/errors.ts';
 import { describeSettings, getSettings, resetSettings, setSetting, SETTING_NAMES } from '../src/settings.ts';
@@ -11,7 +11,7 @@ export default defineCommand({
   description: 'Show or change Crux settings for this server or workspace',
   kind: 'chat',
   options: [
-    { name: 'setting', description: `What to change: ${SETTING_NAMES.join(', ')}, or reset (leave empty to show)`, type: 'string', maxLength: 40 },
+    { name: 'setting', description: `What to change: ${SETTING_NAMES.join(', ')}, or reset (empty: show)`, type: 'string', maxLength: 40 },
     { name: 'value', description: 'New value, e.g. public, ephemeral, all, "Thread title", 6, 20/1m, default', type: 'string', maxLength: 500 },
   ],
   examples: ['crux-config', 'crux-config setting:visibility value:public', 'crux-config setting:user-limit value:10/1m', 'crux-config setting:sources value:all'],
@@ -25,19 +25,19 @@ export default defineCommand({
     try {
       if (!setting || /^show$/i.test(setting)) {
         const s = await getSettings(ctx.store, ctx.platform, ctx.communityId);
-        return { kind: 'notice', text: describeSettings(s, ctx.platform, ctx.engine), visibility: 'ephemeral' };
+        return { kind: 'notice', text: describeSettings(s, ctx.platform, ctx.engine, ctx.engines?.names()), visibility: 'ephemeral' };
       }
       if (!ctx.canConfigure) return { kind: 'error', code: 'FORBIDDEN', message: WHO_MAY, visibility: 'ephemeral' };
       if (/^reset$/i.test(setting)) {
         const s = await resetSettings(ctx.store, ctx.platform, ctx.communityId);
-        return { kind: 'notice', text: `Settings are back to their defaults.\n${describeSettings(s, ctx.platform, ctx.engine)}`, visibility: 'ephemeral' };
+        return { kind: 'notice', text: `Settings are back to their defaults.\n${describeSettings(s, ctx.platform, ctx.engine, ctx.engines?.names())}`, visibility: 'ephemeral' };
       }
       if (!value) {
         return { kind: 'error', code: 'BAD_OPTION', message: `Give a value for ${setting.slice(0, 40)}, e.g. crux-config setting:visibility value:public.`, visibility: 'ephemeral' };
       }
       const where = { platform: ctx.platform, communityId: ctx.communityId, userId: ctx.userId };
-      const s = await setSetting(ctx.store, ctx.engine, where, setting, value);
-      return { kind: 'notice', text: `Saved.\n${describeSettings(s, ctx.platform, ctx.engine)}`, visibility: 'ephemeral' };
+      const s = await setSetting(ctx.store, ctx.engine, where, setting, value, ctx.engines?.names());
+      return { kind: 'notice', text: `Saved.\n${describeSettings(s, ctx.platform, ctx.engine, ctx.engines?.names())}`, visibility: 'ephemeral' };
     } catch (e) {
       if (isUserError(e)) return { kind: 'error', code: e.code, message: e.message, visibility: 'ephemeral' };
       throw e;

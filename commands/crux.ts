@@ -2,6 +2,7 @@
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/engine.ts';
 import { isUserError } from '../src/errors.ts';
 import { optionFilters } from '../src/filters.ts';
+import { engineForCommunity } from '../src/engines.ts';
 import { sourcesFor } from '../src/settings.ts';
 import { defineCommand } from './types.ts';
 
@@ -25,10 +26,12 @@ export default defineCommand({
   run(ctx, args) {
     const topic = typeof args.topic === 'string' ? args.topic : '';
     try {
-      const answer = ctx.engine.ask(topic, {
+      // The corpora this community chose (/crux-config corpora), else the process's own.
+      const engine = engineForCommunity(ctx.engine, ctx.engines, ctx.settings);
+      const answer = engine.ask(topic, {
         limit: typeof args.limit === 'number' ? args.limit : undefined,
         // The community's enabled sources (settings) narrow what is searched; a source the user names must be one of them.
-        sources: sourcesFor(ctx.engine, ctx.settings, typeof args.source === 'string' ? args.source : undefined),
+        sources: sourcesFor(engine, ctx.settings, typeof args.source === 'string' ? args.source : undefined),
         // author/since/until/min-score as options (Discord, Slack name:value), added to those typed in the topic.
         filters: optionFilters({ author: args.author, since: args.since, until: args.until, minScore: args['min-score'] }),
       });

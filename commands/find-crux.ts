@@ -1,6 +1,7 @@
 // "Find the crux" on a message: the message's own text is the query.
 import { isUserError } from '../src/errors.ts';
 import { sourcesFor } from '../src/settings.ts';
+import { engineForCommunity } from '../src/engines.ts';
 import { defineCommand } from './types.ts';
 
 export default defineCommand({
@@ -14,7 +15,8 @@ export default defineCommand({
     const text = typeof args.text === 'string' ? args.text : '';
     if (!text.trim()) return { kind: 'error', code: 'EMPTY_QUERY', message: 'That message has no text to look up.' };
     try {
-      const answer = ctx.engine.ask(text, { sources: sourcesFor(ctx.engine, ctx.settings, undefined) });
+      const engine = engineForCommunity(ctx.engine, ctx.engines, ctx.settings);
+      const answer = engine.ask(text, { sources: sourcesFor(engine, ctx.settings, undefined) });
       return { kind: 'answer', answer, visibility: ctx.settings?.visibility ?? undefined };
     } catch (e) {
       if (isUserError(e)) return { kind: 'error', code: e.code, message: e.message };

@@ -3,6 +3,7 @@ import type { Engine } from '../src/engine.ts';
 import type { Reply } from '../src/reply.ts';
 import type { Store } from '../src/store.ts';
 import type { CommunitySettings } from '../src/settings.ts';
+import type { EngineChooser } from '../src/engines.ts';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -37,6 +38,8 @@ export interface CommandContext {
   store?: Store;
   /** The community's settings (src/settings.ts getSettings), when the adapter looked them up. */
   settings?: CommunitySettings;
+  /** Engines for named corpora (data/corpora.json), for communities that chose some (settings.corpora). */
+  engines?: EngineChooser;
   /** May this person change the community's settings? (Discord: Manage Server; Slack: admins or CRUX_SLACK_CONFIG_USERS.) */
   canConfigure?: boolean;
 }

@@ -4,6 +4,7 @@ import { ConfigError, readConfig } from './config.ts';
 import { memoryStore, openStore, StoreError, type Store } from './store.ts';
 import { configSecrets, createLogger, textLog } from './log.ts';
 import { liveEngine } from './hotswap.ts';
+import { engineChooser, installCorpora, type EngineChooser } from './engines.ts';
 import { instrumentEngine, recordStoreError } from './metrics.ts';
 import { startService } from './service.ts';
 import { isUserError } from './errors.ts';
@@ -57,12 +58,28 @@ export async function serve(o: { corpus?: string; format?: string; io: Io }): Pr
     throw e;
   }
   const live = liveEngine(engine, { corpus: o.corpus ?? config.corpus ?? DEFAULT_CORPUS, cacheDir: config.cacheDir ?? undefined, format: o.format, log });
+  // Named corpora (data/corpora.json) a community may choose with /crux-config corpora; each set opened when first asked for.
+  let chooser: EngineChooser;
+  try {
+    chooser = engineChooser({
+      base: live.current,
+      corpora: installCorpora(config.corporaFile),
+      defaultPaths: [o.corpus ?? config.corpus ?? DEFAULT_CORPUS],
+      cacheDir: config.cacheDir ?? undefined,
+      onNotice: (m) => log.warn(m),
+    });
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    log.error(e.message);
+    return 2;
+  }
   const running: RunningAdapter[] = [];
   const service = wanted.length ? await startService({ config: shard ? { ...config, httpPort: null } : config, log, store, live, running }) : null;
   // A platform that fails to start is reported and skipped; the others keep running.
   for (const a of wanted) {
     try {
-      running.push(await a.start({ engine: instrumentEngine(live.current, a.name), store, config, log }));
+      const engines: EngineChooser = { names: chooser.names, engineFor: (n) => instrumentEngine(() => chooser.engineFor(n), a.name) };
+      running.push(await a.start({ engine: instrumentEngine(live.current, a.name), engines, store, config, log }));
       log.info(`${a.name} connected.`);
     } catch (e) {
       log.error(`${a.name} not started: ${(e as Error).message}`);

@@ -6,12 +6,15 @@ import type { Visibility } from './reply.ts';
 import { UserError } from './errors.ts';
 import { checkRate, DEFAULT_CHANNEL_LIMIT, DEFAULT_USER_LIMIT, type RateLimit, type Verdict } from './ratelimit.ts';
 import { fold } from './text.ts';
+import { DEFAULT_CORPUS_NAME, parseCorporaChoice } from './engines.ts';
 
 export interface CommunitySettings {
   /** null: the platform's own default (Discord: DISCORD_PUBLIC_GUILDS, else ephemeral; Slack: its adapter's default). */
   visibility: Visibility | null;
   /** Source filters (a title or id contains one of them); null: every source. */
   sources: string[] | null;
+  /** Named corpora searched (data/corpora.json, lower case; "default" is the process's corpus); null: the process's corpus. */
+  corpora: string[] | null;
   userLimit: RateLimit;
   channelLimit: RateLimit;
   /** Who changed them last (platform user id) and when (ISO time); null while on defaults. */
@@ -22,6 +25,7 @@ export interface CommunitySettings {
 export const DEFAULT_SETTINGS: CommunitySettings = {
   visibility: null,
   sources: null,
+  corpora: null,
   userLimit: DEFAULT_USER_LIMIT,
   channelLimit: DEFAULT_CHANNEL_LIMIT,
   updatedBy: null,
@@ -29,7 +33,7 @@ export const DEFAULT_SETTINGS: CommunitySettings = {
 };
 
 /** The names people type in `/crux-config` (Slack: `/crux config NAME VALUE`). */
-export const SETTING_NAMES = ['visibility', 'sources', 'user-limit', 'channel-limit'] as const;
+export const SETTING_NAMES = ['visibility', 'sources', 'corpora', 'user-limit', 'channel-limit'] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
 const MAX_LIMIT_COUNT = 1_000;
@@ -60,6 +64,8 @@ export async function setSetting(
   where: { platform: string; communityId: string; userId?: string },
   name: string,
   value: string,
+  /** The corpus names this install knows (EngineChooser.names); only "default" when it has no corpora file. */
+  corpora: readonly string[] = [DEFAULT_CORPUS_NAME],
 ): Promise<CommunitySettings> {
   const setting = normalizeName(name);
   const v = value.trim();
@@ -72,6 +78,9 @@ export async function setSetting(
       break;
     case 'sources':
       next.sources = toDefault || /^(all|\*)$/i.test(v) ? null : parseSources(v, engine);
+      break;
+    case 'corpora':
+      next.corpora = /^reset$/i.test(v) ? null : parseCorporaChoice(v, corpora); // "default" alone is null too
       break;
     case 'user-limit':
       next.userLimit = toDefault ? DEFAULT_USER_LIMIT : parseLimit(v, 'user-limit');
@@ -88,7 +97,7 @@ export async function setSetting(
 
 function normalizeName(name: string): SettingName {
   const n = fold(name.trim()).replace(/[\s_]+/g, '-');
-  const alias: Record<string, SettingName> = { visibility: 'visibility', visible: 'visibility', source: 'sources', sources: 'sources', 'user-limit': 'user-limit', 'channel-limit': 'channel-limit', userlimit: 'user-limit', channellimit: 'channel-limit' };
+  const alias: Record<string, SettingName> = { visibility: 'visibility', visible: 'visibility', source: 'sources', sources: 'sources', corpus: 'corpora', corpora: 'corpora', 'user-limit': 'user-limit', 'channel-limit': 'channel-limit', userlimit: 'user-limit', channellimit: 'channel-limit' };
   const found = alias[n];
   if (!found) throw new UserError('BAD_OPTION', `There is no setting "${name.trim().slice(0, 40)}". Settings: ${SETTING_NAMES.join(', ')}.`);
   return found;
@@ -141,7 +150,7 @@ function describeLimit(l: RateLimit, per: string): string {
 }
 
 /** The settings as a short text for `/crux-config show`. */
-export function describeSettings(s: CommunitySettings, platform: string, engine: Engine): string {
+export function describeSettings(s: CommunitySettings, platform: string, engine: Engine, corpora: readonly string[] = [DEFAULT_CORPUS_NAME]): string {
   const where = platform === 'slack' ? 'this workspace' : 'this server';
   const isDefault = (a: unknown, b: unknown) => (JSON.stringify(a) === JSON.stringify(b) ? ' (default)' : '');
   const vis =
@@ -156,6 +165,8 @@ export function describeSettings(s: CommunitySettings, platform: string, engine:
     `Crux settings for ${where}:`,
     `• visibility: ${vis}`,
     `• sources: ${src}`,
+    // Shown where it means something: the install has named corpora, or this community chose some.
+    ...(corpora.length > 1 || s.corpora ? [`• corpora: ${s.corpora ? s.corpora.join(', ') : `${DEFAULT_CORPUS_NAME} (default)`}`] : []),
     `• user-limit: ${describeLimit(s.userLimit, 'person')}${isDefault(s.userLimit, DEFAULT_USER_LIMIT)}`,
     `• channel-limit: ${describeLimit(s.channelLimit, 'channel')}${isDefault(s.channelLimit, DEFAULT_CHANNEL_LIMIT)}`,
   ];

@@ -18,6 +18,7 @@ import type { Reply } from '../../src/reply.ts';
 import type { Store } from '../../src/store.ts';
 import { discordMayConfigure, getSettings, type CommunitySettings } from '../../src/settings.ts';
 import type { Suggester } from '../../src/suggest.ts';
+import type { EngineChooser } from '../../src/engines.ts';
 import { fold } from '../../src/text.ts';
 import { LIMITS } from './fit.ts';
 import { renderAnswer, renderApology, renderReply, renderText, type DiscordMessage } from './render.ts';
@@ -27,6 +28,8 @@ type Log = { info(msg: string, extra?: object): void; warn(msg: string, extra?: 
 
 export interface HandlerOptions {
   engine: Engine;
+  /** Engines for the named corpora a server may choose (/crux-config corpora). */
+  engines?: EngineChooser;
   store: Store;
   log: Log;
   /** The suggester for the engine in service (it may be swapped for a rebuilt one while running). */
@@ -98,6 +101,7 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
   };
   const ctxFor = async (i: Interaction, cmd: Command): Promise<CommandContext> => ({
     engine: o.engine,
+    engines: o.engines,
     platform: 'discord',
     userId: i.user.id,
     communityId: i.guildId ?? undefined,

@@ -45,6 +45,7 @@ export async function startDiscord(ctx: AdapterContext, opts: DiscordAdapterOpti
   });
   const handle = createHandler({
     engine: ctx.engine,
+    engines: ctx.engines,
     store: ctx.store,
     log: ctx.log,
     suggester: () => suggesterFor(ctx.engine),

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { commands as registry, type Args, type Command, type CommandContext } from '../../commands/index.ts';
 import { parseConfigText } from '../../commands/crux-config.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT, type Engine } from '../../src/engine.ts';
+import type { EngineChooser } from '../../src/engines.ts';
 import { newRequestId, withRequest } from '../../src/log.ts';
 import { checkRate, slowDownMessage, type RateLimit } from '../../src/ratelimit.ts';
 import type { HelpEntry, Reply } from '../../src/reply.ts';
@@ -35,6 +36,8 @@ export interface SlackLimits {
 
 export interface SlackOptions {
   engine: Engine;
+  /** Engines for the named corpora a workspace may choose (/crux config corpora). */
+  engines?: EngineChooser;
   store: Store;
   log: SlackLog;
   botToken: string;
@@ -226,6 +229,7 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
   async function run(c: Command, args: Args, who: { user?: string; team?: string }): Promise<Reply> {
     const ctx: CommandContext = {
       engine,
+      engines: o.engines,
       platform: 'slack',
       userId: who.user,
       communityId: who.team,

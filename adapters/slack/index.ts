@@ -14,6 +14,7 @@ export const slackAdapter: PlatformAdapter = {
     const { startSlack } = await import('./app.ts');
     return startSlack({
       engine: ctx.engine,
+      engines: ctx.engines,
       store: ctx.store,
       log: ctx.log,
       botToken: cfg.botToken,

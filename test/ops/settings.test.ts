@@ -83,7 +83,7 @@ describe('/crux-config', () => {
   it('explains each bad value', async () => {
     const store = memoryStore();
     const set = (setting: string, value: string) => run(store, config, { setting, value }, { canConfigure: true }).then(text);
-    expect(await set('colour', 'red')).toMatch(/There is no setting "colour"\. Settings: visibility, sources, user-limit, channel-limit/);
+    expect(await set('colour', 'red')).toMatch(/There is no setting "colour"\. Settings: visibility, sources, corpora, user-limit, channel-limit/);
     expect(await set('visibility', 'loud')).toMatch(/visibility is "public" .* or "ephemeral"/);
     expect(await set('user-limit', 'lots')).toMatch(/user-limit is a number of answers per minute/);
     expect(await set('channel-limit', '0')).toMatch(/channel-limit is a number/);
