@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { corpusFingerprint, openEngine, type Engine } from '../../src/engine.ts';
-import { FORMAT_VERSION, loadSnapshot, SnapshotError } from '../../src/search/snapshot.ts';
+import { buildSnapshot, corpusFingerprint, openEngine, type Engine } from '../../src/engine.ts';
+import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError } from '../../src/search/snapshot.ts';
 import { fixtureCopy, tempDir } from './helpers.ts';
 
 const QUERIES = ['hyperstition prophecy', 'predictions', 'hyperstiton', 'agency'];
@@ -49,6 +49,27 @@ describe('the saved index', () => {
     const again = open(corpus, cacheDir);
     expect(again.notices).toEqual([]);
     expect(again.engine.stats.builtAt).toBe(first.stats.builtAt);
+  });
+
+  it('gives back every passage exactly as built: text, source, thread, reply and score', () => {
+    const dir = tempDir();
+    const corpus = join(dir, 'thread.jsonl');
+    const records = [
+      { id: 'a', text: 'Naïve “curly” text — with an emoji 🙂 and 日本語.', author: 'Ann', title: 'T', url: 'https://x.test/a', date: '2025-01-02', thread: 't1', score: 7 },
+      { id: 'b', text: 'First paragraph of a reply.\n\nSecond paragraph of it.', author: 'Bo', thread: 't1', parent: 'a' },
+      { id: 'c', text: 'Naïve “curly” text — with an emoji 🙂 and 日本語.', author: 'Cy', thread: 't2' },
+      { id: 'd', text: 'A lone surrogate \uD800 that UTF-8 cannot carry.', thread: 't2' }, // JSON escapes can make one
+    ];
+    writeFileSync(corpus, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(join(dir, 'notes.txt'), 'A line of a plain file.\nAnd another.\n');
+    const built = buildSnapshot([dir]);
+    const path = join(dir, 'cache', 'index.bin');
+    saveSnapshot(path, built);
+    const loaded = loadSnapshot(path, built.fingerprint);
+    expect(loaded.passages).toStrictEqual(built.passages);
+    expect(loaded.passages.some((p) => p.dupOf)).toBe(true); // the copy in thread t2 kept its link
+    expect(loaded.passages.find((p) => p.text.includes('Second'))?.parent).toBe('a');
+    expect(loaded.passages.find((p) => p.id === 'd')?.text).toBe('A lone surrogate \uD800 that UTF-8 cannot carry.');
   });
 
   it('gives exactly the same answers after loading as right after building', () => {
