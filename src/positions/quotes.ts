@@ -33,39 +33,6 @@ function quoteShaped(p: Passage): boolean {
   return words >= QUOTE_WORDS;
 }
 
-/** A short line's key: its longest word, lower-cased (a paragraph quoting it must contain that word). */
-function keyOf(text: string): string {
-  let best = '';
-  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) if (m[0].length > best.length) best = m[0];
-  return best.toLowerCase();
-}
-
-const shortCache = new WeakMap<Passage[], Map<string, Map<string, Passage[]>>>();
-/**
- * The quote-shaped passages of a file, by key, in corpus order. Built on first use for that file only (a file's
- * passages are consecutive in corpus order), so a large corpus pays only for the files answers touch.
- */
-function shortLines(c: Corpus, p: Passage): Map<string, Passage[]> {
-  let m = shortCache.get(c.passages);
-  if (!m) shortCache.set(c.passages, (m = new Map()));
-  let byKey = m.get(p.file);
-  if (!byKey) {
-    byKey = new Map();
-    let from = p.ord;
-    while (from > 0 && c.passages[from - 1].file === p.file) from--;
-    for (let o = from; o < c.passages.length && c.passages[o].file === p.file; o++) {
-      const q = c.passages[o];
-      if (!quoteShaped(q)) continue;
-      const k = keyOf(q.text);
-      const l = byKey.get(k);
-      if (l) l.push(q);
-      else byKey.set(k, [q]);
-    }
-    m.set(p.file, byKey);
-  }
-  return byKey;
-}
-
 /** Same file and, when known, same thread. */
 function together(a: Passage, b: Passage): boolean {
   return a.file === b.file && (a.thread ?? null) === (b.thread ?? null);
@@ -149,13 +116,11 @@ export function repliesByQuote(c: Corpus, source: Passage): Array<{ quote: Passa
   const homes = [source, ...(copiesOf(c).get(source.id) ?? [])].slice(0, 4);
   for (const home of homes) {
     if (home.record) continue;
-    const byKey = shortLines(c, home);
-    // Candidates: short lines of the file, within reach, whose longest word the paragraph uses.
+    // Candidates: short lines within reach that the paragraph contains. A plain scan: checking a few hundred
+    // lines with indexOf is cheaper than keying every short line of a file by its words first.
     const candidates: Passage[] = [];
-    for (const w of new Set(home.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])) {
-      for (const q of byKey.get(w) ?? []) if (Math.abs(q.ord - home.ord) <= REACH) candidates.push(q);
-    }
-    candidates.sort((a, b) => a.ord - b.ord);
+    const last = Math.min(c.passages.length - 1, home.ord + REACH);
+    for (let o = Math.max(0, home.ord - REACH); o <= last; o++) if (quoteShaped(c.passages[o])) candidates.push(c.passages[o]);
     for (const q of candidates) {
       const o = q.ord;
       if (q === home || !together(q, home) || !contains(home, q)) continue;
