@@ -34,6 +34,36 @@ export function isStopWord(word: string): boolean {
 
 /** A word: letters and digits, with their combining marks ("cafe\u0301" written decomposed is one word, café). */
 export const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
+const WORD_START = /[\p{L}\p{N}]/uy;
+const WORD_REST = /[\p{L}\p{N}\p{M}]/uy;
+
+/** Code units of a word character at i (2 outside the BMP), 0 if none; ASCII without a regex. */
+function wordCharAt(text: string, i: number, rest: boolean): number {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ? 1 : 0;
+  const re = rest ? WORD_REST : WORD_START;
+  re.lastIndex = i;
+  return re.test(text) ? re.lastIndex - i : 0;
+}
+
+/**
+ * Calls fn for each word of text as WORD finds it, with its offsets. A hand loop: indexing spent most of its time
+ * in the Unicode regex iterator, and this is about three times faster on mostly-ASCII text.
+ */
+export function eachWord(text: string, fn: (word: string, start: number, end: number) => void): void {
+  const len = text.length;
+  for (let i = 0; i < len; ) {
+    const n = wordCharAt(text, i, false);
+    if (!n) {
+      i++;
+      continue;
+    }
+    const start = i;
+    i += n;
+    for (let m = 0; i < len && (m = wordCharAt(text, i, true)); ) i += m;
+    fn(text.slice(start, i), start, i);
+  }
+}
 
 function foldWord(w: string): string {
   return (/[^\x00-\x7f]/.test(w) ? w.normalize('NFKC') : w).toLowerCase();
@@ -52,10 +82,7 @@ export interface Token {
  */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const word = foldWord(m[0]);
-    out.push({ word, start: m.index!, end: m.index! + m[0].length });
-  }
+  eachWord(text, (w, start, end) => out.push({ word: foldWord(w), start, end }));
   return out;
 }
 
@@ -71,13 +98,14 @@ export function termOf(word: string): string {
   return t;
 }
 
-/** Index terms of a text, stop words removed, in order (with repeats). */
-export function termsOf(text: string): string[] {
+/** Index terms of a text, stop words removed, in order (with repeats); onWord sees every folded word, stop words too. */
+export function termsOf(text: string, onWord?: (folded: string) => void): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const w = foldWord(m[0]);
+  eachWord(text, (raw) => {
+    const w = foldWord(raw);
+    onWord?.(w);
     if (!STOP.has(w)) out.push(termOf(w));
-  }
+  });
   return out;
 }
 

@@ -132,3 +132,17 @@ describe('excerpts', () => {
     });
   });
 });
+
+describe('words', () => {
+  it('are split exactly as the Unicode word pattern splits them, accents, scripts, emoji and stray surrogates included', () => {
+    const pieces = ['a', 'Zz', '09', 'naïve', 'e\u0301', '𝐀𝐁', '日本語', '١٢٣', 'İ', '🙂', ' ', '—', "'", '’', '-', '\uD800', '\uDC00', '\n'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let k = 0; k < 3000; k++) {
+      let text = '';
+      for (let j = next() % 12; j >= 0; j--) text += pieces[next() % pieces.length];
+      const expected = [...text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu)].map((m) => [m.index, m.index! + m[0].length]);
+      expect(tokenize(text).map((t) => [t.start, t.end]), JSON.stringify(text)).toEqual(expected);
+    }
+  });
+});
