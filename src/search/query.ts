@@ -51,13 +51,15 @@ export class Vocabulary {
     const own = this.index.wordFreq(word);
     let best: string | null = null;
     let bestDf = 0;
-    let bestDist = Infinity;
-    for (const [cand, [df, dist]] of this.tree().fuzzyGet(word, maxEdits)) {
-      if (cand === word || isStopWord(cand)) continue;
-      if (dist < bestDist || (dist === bestDist && df > bestDf)) {
-        best = cand;
-        bestDf = df;
-        bestDist = dist;
+    // Nearest first: a word one edit away always beats one two edits away, and the two-edit search is the slow
+    // part of a query with a typo, so it runs only when nothing is one edit away.
+    for (let edits = 1; edits <= maxEdits && !best; edits++) {
+      for (const [cand, [df]] of this.tree().fuzzyGet(word, edits)) {
+        if (cand === word || isStopWord(cand)) continue;
+        if (df > bestDf) {
+          best = cand;
+          bestDf = df;
+        }
       }
     }
     if (!best) return null;
