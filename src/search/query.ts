@@ -67,6 +67,25 @@ export class Vocabulary {
   }
 }
 
+/**
+ * Weight of a negated or un-negated form of a query word: a debate about whether something is "falsifiable" is
+ * largely phrased as "unfalsifiable". Only un- and non-: in-, im- and dis- match too many unrelated words
+ * (display, impersonal). Measured with npm run eval and a held-out set; 0.6 to 1 all help, 0.5 changes nothing.
+ */
+const NEGATION_WEIGHT = 0.7;
+const NEGATIONS = ['un', 'non'];
+
+/** Index terms that are `term` with a negating prefix added or taken away (stems of 5 letters or more). */
+function negations(term: string, index: Bm25Index): string[] {
+  const out: string[] = [];
+  for (const p of NEGATIONS) {
+    if (term.length >= 5 && index.df(p + term) > 0) out.push(p + term);
+    const rest = term.slice(p.length);
+    if (term.startsWith(p) && rest.length >= 5 && index.df(rest) > 0) out.push(rest);
+  }
+  return out;
+}
+
 /** Parses a query: drops stop words (unless nothing else is left), stems, and fixes unknown words. */
 export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): ParsedQuery {
   const tokens = tokenize(q);
@@ -85,6 +104,7 @@ export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): Pars
     const df = index.df(term);
     const fix = index.wordFreq(t.word) <= 3 ? vocab.correct(t.word) : null;
     if (df > 0) terms.set(term, Math.max(terms.get(term) ?? 0, 1));
+    for (const v of negations(term, index)) if (!terms.has(v)) terms.set(v, NEGATION_WEIGHT);
     if (fix) {
       const ft = termOf(fix);
       terms.set(ft, Math.max(terms.get(ft) ?? 0, df > 0 ? 0.7 : 1));

@@ -54,6 +54,17 @@ describe('ranking', () => {
   });
 });
 
+describe('negated forms', () => {
+  it('finds "unfalsifiable" for "falsifiable" and the reverse, below the form asked for', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'neg.txt'), 'A falsifiable theory risks being wrong.\nCritics say the theory is unfalsifiable and vague.\nGardens and weather today.\n');
+    const e = openEngine({ corpus: dir, cacheDir: tempDir() });
+    expect(ids(e, 'falsifiable')).toEqual(['neg:L1', 'neg:L2']);
+    expect(ids(e, 'unfalsifiable')).toEqual(['neg:L2', 'neg:L1']);
+    expect(e.ask('falsifiable').didYouMean).toBeNull();
+  });
+});
+
 describe('words with accents', () => {
   it('finds words written with combining accents (decomposed) from a query typed precomposed, and the reverse', () => {
     const dir = tempDir();
