@@ -31,7 +31,8 @@ export const MAX_LIMIT = 50;
 const MAX_QUERY_TERMS = 32;
 /**
  * Ranking knobs, chosen with npm run eval (tried and dropped: query-term coverage, proximity, pseudo-relevance
- * feedback, other BM25 k1/b): candidates rescored, weight of the surrounding conversation, how far it reaches,
+ * feedback, other BM25 k1/b, BM25+, a wider or windowed-BM25 context, adjacent-pair phrase bonus, exact word-form
+ * bonus, solid spellings of hyphenated words): candidates rescored, weight of the surrounding conversation, how far it reaches,
  * and the length under which a passage is damped.
  */
 export const rankParams = { candidates: 300, context: 0.3, window: 1, shortTerms: 10 };
