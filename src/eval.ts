@@ -42,6 +42,16 @@ export const sections: Array<{ name: string; run: (io: Io) => void }> = [
     },
   },
   {
+    // Our own queries, judged before any ranking change was measured on them: a check that gains generalise.
+    name: 'Retrieval (scripts/eval/heldout-qrels.json, seed corpus)',
+    run(io) {
+      const qrels = join(REPO_ROOT, 'scripts', 'eval', 'heldout-qrels.json');
+      const queries = JSON.parse(readFileSync(qrels, 'utf8')).queries.map((q: { q: string }) => q.q);
+      const answers = batchAnswers(queries, ['--limit', '10', '--corpus', join(REPO_ROOT, 'data', 'corpus')]);
+      io.out(judge('judge.mjs', [qrels, join(REPO_ROOT, 'data', 'corpus'), answers, '--verbose']));
+    },
+  },
+  {
     name: 'Positions (ArgKP dev)',
     run(io) {
       runPositionsEval('dev', { evalDir: EVAL_DIR, batchAnswers }, io);
