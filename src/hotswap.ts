@@ -23,7 +23,8 @@ export interface LiveEngine {
 export type ReloadResult = { ok: true; passages: number; ms: number } | { ok: false; error: string };
 
 export interface LiveOptions {
-  corpus: string;
+  /** The corpus paths (a named corpus already resolved to its paths). */
+  corpus: string | string[];
   cacheDir?: string;
   format?: string;
   log: Pick<Log, 'info' | 'warn' | 'error'>;
@@ -34,9 +35,10 @@ export interface LiveOptions {
 const CLI = join(REPO_ROOT, 'bin', 'crux.mjs');
 
 /** Runs `crux index` for the corpus in a child process; resolves with its exit code and what it printed. */
-function buildInChild(o: LiveOptions): Promise<{ code: number; output: string }> {
+function buildInChild(o: LiveOptions, paths: string[]): Promise<{ code: number; output: string }> {
   return new Promise((done) => {
-    const args = [CLI, 'index', '--corpus', o.corpus, ...(o.format ? ['--format', o.format] : [])];
+    // Paths as arguments (`crux index PATH…`) are read as paths, never as corpus names; absolute, so none reads as a flag.
+    const args = [CLI, 'index', ...(o.format ? ['--format', o.format] : []), ...paths.map((p) => resolve(p))];
     const env = { ...process.env, ...(o.cacheDir ? { CRUX_CACHE_DIR: o.cacheDir } : {}) };
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -48,6 +50,8 @@ function buildInChild(o: LiveOptions): Promise<{ code: number; output: string }>
 }
 
 export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
+  const paths = [o.corpus].flat();
+  const where = { corpus: paths.join(', ') };
   let engine = initial;
   let gen = 0;
   let running: Promise<ReloadResult> | null = null;
@@ -55,7 +59,7 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
   const watchers: FSWatcher[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const openOpts = (): OpenOptions => ({
-    corpus: o.corpus,
+    corpus: paths,
     cacheDir: o.cacheDir,
     format: o.format,
     onNotice: (m) => o.log.warn(m),
@@ -63,13 +67,13 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
 
   async function once(why: string): Promise<ReloadResult> {
     const t0 = performance.now();
-    o.log.info(`Reloading the corpus (${why}).`, { corpus: o.corpus });
+    o.log.info(`Reloading the corpus (${why}).`, where);
     try {
       if (o.buildInChild !== false) {
-        const built = await buildInChild(o);
+        const built = await buildInChild(o, paths);
         if (built.code !== 0 && built.code !== 3) {
           const error = built.output.split('\n').filter(Boolean).at(-1) ?? `crux index exited with ${built.code}`;
-          o.log.error(`The new index could not be built; still answering from the previous one. ${error}`, { corpus: o.corpus });
+          o.log.error(`The new index could not be built; still answering from the previous one. ${error}`, where);
           return { ok: false, error };
         }
       }
@@ -84,7 +88,7 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
       return { ok: true, passages: next.stats.passages, ms };
     } catch (e) {
       const error = (e as Error).message;
-      o.log.error(`The new index could not be loaded; still answering from the previous one. ${error}`, { corpus: o.corpus });
+      o.log.error(`The new index could not be loaded; still answering from the previous one. ${error}`, where);
       return { ok: false, error };
     }
   }
@@ -107,8 +111,6 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
   }
 
   function watchCorpus(debounceMs = 1_000): () => void {
-    const target = resolve(o.corpus);
-    if (!existsSync(target)) return () => {};
     let timer: NodeJS.Timeout | null = null;
     const onChange = (_: string, name: string | Buffer | null) => {
       const n = String(name ?? '');
@@ -117,16 +119,20 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
       timer = setTimeout(() => {
         timer = null;
         timers.delete(t);
-        void reload(`files changed under ${o.corpus}`);
+        void reload(`files changed under ${where.corpus}`);
       }, debounceMs);
       const t = timer;
       timers.add(t);
     };
-    const w = statSync(target).isDirectory() ? watch(target, { recursive: true }, onChange) : watch(target, onChange);
-    w.on('error', (e) => o.log.warn(`Stopped watching ${o.corpus}: ${e.message}`));
-    watchers.push(w);
+    const mine: FSWatcher[] = [];
+    for (const target of paths.map((p) => resolve(p)).filter((p) => existsSync(p))) {
+      const w = statSync(target).isDirectory() ? watch(target, { recursive: true }, onChange) : watch(target, onChange);
+      w.on('error', (e) => o.log.warn(`Stopped watching ${target}: ${e.message}`));
+      mine.push(w);
+    }
+    watchers.push(...mine);
     return () => {
-      w.close();
+      for (const w of mine) w.close();
       if (timer) clearTimeout(timer);
     };
   }

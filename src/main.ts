@@ -121,7 +121,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     }
     if (sub === 'serve') {
       const { serve } = await import('./serve.ts');
-      return await serve({ corpus, format: v.format, io });
+      return await serve({ corpus: named?.paths ?? (corpus ? [corpus] : undefined), format: v.format ?? named?.format, io });
     }
     if (sub === 'eval') {
       const { runEval } = await import('./eval.ts');

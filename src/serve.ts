@@ -17,7 +17,8 @@ interface Io {
   err: (s: string) => void;
 }
 
-export async function serve(o: { corpus?: string; format?: string; io: Io }): Promise<number> {
+/** `corpus`: the corpus paths, a named corpus already resolved (src/corpora.ts); the bundled corpus when absent. */
+export async function serve(o: { corpus?: string[]; format?: string; io: Io }): Promise<number> {
   let config;
   try {
     config = readConfig();
@@ -57,14 +58,14 @@ export async function serve(o: { corpus?: string; format?: string; io: Io }): Pr
     }
     throw e;
   }
-  const live = liveEngine(engine, { corpus: o.corpus ?? config.corpus ?? DEFAULT_CORPUS, cacheDir: config.cacheDir ?? undefined, format: o.format, log });
+  const live = liveEngine(engine, { corpus: o.corpus ?? DEFAULT_CORPUS, cacheDir: config.cacheDir ?? undefined, format: o.format, log });
   // Named corpora (data/corpora.json) a community may choose with /crux-config corpora; each set opened when first asked for.
   let chooser: EngineChooser;
   try {
     chooser = engineChooser({
       base: live.current,
       corpora: installCorpora(config.corporaFile),
-      defaultPaths: [o.corpus ?? config.corpus ?? DEFAULT_CORPUS],
+      defaultPaths: o.corpus ?? [DEFAULT_CORPUS],
       cacheDir: config.cacheDir ?? undefined,
       onNotice: (m) => log.warn(m),
     });

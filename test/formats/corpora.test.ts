@@ -63,4 +63,13 @@ describe('named corpora (data/corpora.json)', () => {
     const a = JSON.parse(r.stdout) as Answer;
     expect(new Set(a.passages.map((p) => p.source.site))).toEqual(new Set(['Slack', 'Reddit']));
   });
+
+  it('are served by name: npm start with CRUX_CORPUS=notes answers at the prompt from that corpus', () => {
+    const env: Record<string, string | undefined> = { ...process.env, CRUX_CACHE_DIR: tempDir(), CRUX_CORPORA: corporaFile(), CRUX_CORPUS: 'notes', NO_COLOR: '1' };
+    for (const k of ['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET']) delete env[k];
+    const r = spawnSync(process.execPath, [join(REPO, 'bin', 'crux.mjs'), 'serve'], { cwd: REPO, env, input: 'stopgap\n:quit\n', encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).not.toMatch(/No passages could be loaded/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Interim storage is a stopgap.');
+  });
 });
