@@ -45,9 +45,13 @@ export class Bm25Index {
   /** Builds the index from document texts (document i is texts[i]). */
   static build(texts: string[], onProgress?: (done: number) => void): Bm25Index {
     const termId = new Map<string, number>();
-    const lists: number[][] = [];
     const wordDf = new Map<string, number>();
     const docLen = new Uint16Array(texts.length);
+    // Postings as (term, doc, tf) triples in one growing typed array, sorted by term at the end: per-term JS
+    // arrays held tens of millions of numbers at 1M passages, and the garbage collector spent most of the build on them.
+    let triples = new Uint32Array(1 << 16);
+    let n = 0;
+    const tf = new Map<number, number>();
     texts.forEach((text, doc) => {
       const seen = new Set<string>();
       const terms = termsOf(text, (w) => {
@@ -56,33 +60,36 @@ export class Bm25Index {
         wordDf.set(w, (wordDf.get(w) ?? 0) + 1);
       });
       docLen[doc] = Math.min(terms.length, 65535);
-      const tf = new Map<string, number>();
-      for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-      for (const [t, f] of tf) {
+      tf.clear();
+      for (const t of terms) {
         let id = termId.get(t);
-        if (id === undefined) {
-          id = lists.length;
-          termId.set(t, id);
-          lists.push([]);
-        }
-        lists[id].push(doc, Math.min(f, 65535));
+        if (id === undefined) termId.set(t, (id = termId.size));
+        tf.set(id, (tf.get(id) ?? 0) + 1);
+      }
+      if ((n + tf.size) * 3 > triples.length) {
+        const grown = new Uint32Array(Math.max(triples.length * 2, (n + tf.size) * 3));
+        grown.set(triples);
+        triples = grown;
+      }
+      for (const [id, f] of tf) {
+        triples[n * 3] = id;
+        triples[n * 3 + 1] = doc;
+        triples[n++ * 3 + 2] = Math.min(f, 65535);
       }
       if (onProgress && doc % 5000 === 4999) onProgress(doc + 1);
     });
-    let total = 0;
-    for (const l of lists) total += l.length / 2;
-    const offsets = new Uint32Array(lists.length + 1);
-    const docs = new Uint32Array(total);
-    const tfs = new Uint16Array(total);
-    let at = 0;
-    lists.forEach((l, t) => {
-      offsets[t] = at;
-      for (let i = 0; i < l.length; i += 2) {
-        docs[at] = l[i];
-        tfs[at++] = l[i + 1];
-      }
-    });
-    offsets[lists.length] = at;
+    // Counting sort by term; documents stay in ascending order within each term.
+    const offsets = new Uint32Array(termId.size + 1);
+    for (let i = 0; i < n; i++) offsets[triples[i * 3] + 1]++;
+    for (let t = 0; t < termId.size; t++) offsets[t + 1] += offsets[t];
+    const docs = new Uint32Array(n);
+    const tfs = new Uint16Array(n);
+    const next = offsets.slice(0, termId.size);
+    for (let i = 0; i < n; i++) {
+      const at = next[triples[i * 3]]++;
+      docs[at] = triples[i * 3 + 1];
+      tfs[at] = triples[i * 3 + 2];
+    }
     const words = [...wordDf.keys()];
     return new Bm25Index({
       terms: [...termId.keys()],
