@@ -73,6 +73,8 @@ export interface Engine {
   problems: Problem[];
   stats: EngineStats;
   view: CorpusView;
+  /** Builds what the first query with a typo would otherwise build (the vocabulary tree): call after opening. */
+  warm?(): void;
 }
 
 /** Where the saved index of a corpus lives: one file per corpus location and format option. */
@@ -317,6 +319,7 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
       indexBytes: where.indexBytes,
     },
     view,
+    warm: () => vocab.warm(),
   };
 }
 

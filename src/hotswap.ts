@@ -78,6 +78,7 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
         }
       }
       const next = openEngine(openOpts());
+      next.warm?.();
       engine = next;
       gen++;
       const ms = Math.round(performance.now() - t0);

@@ -47,6 +47,7 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
     throw e;
   }
   for (const p of engine.problems) log.warn(`skipped: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+  engine.warm?.(); // before any platform connects, so no first typo waits for it
   // The terminal alone keeps state in memory (so it never contends with a running bot for the embedded store).
   let store: Store;
   try {
