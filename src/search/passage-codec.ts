@@ -11,7 +11,7 @@ interface Meta {
   files: string[];
   /** Per optional field: passage index -> value, for the passages where it is set (not null). */
   sparse: Record<Optional, Record<number, string | number>>;
-  /** Whether the texts are in the JSON (a text that is not well-formed UTF-16 would not survive UTF-8). */
+  /** The texts, kept here instead of the blob when one is not well-formed UTF-16 (it would not survive UTF-8). */
   textsInJson?: string[];
 }
 
