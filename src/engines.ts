@@ -1,5 +1,6 @@
 // Which engine a community's /crux searches: the process's own corpus ("default"), or the named corpora (data/corpora.json,
-// src/corpora.ts) it chose with `/crux-config corpora …`. Each set of names is opened once, when first asked for, and kept.
+// src/corpora.ts) it chose with `/crux-config corpora …`. Each set of names is opened once, when first asked for, and kept
+// until a reload (SIGHUP, the corpus watcher), after which it is opened again, rebuilding its index if its files changed.
 import { join } from 'node:path';
 import { readCorpora, type CorporaFile } from './corpora.ts';
 import { openEngine, REPO_ROOT, type Engine, type OpenOptions } from './engine.ts';
@@ -14,6 +15,8 @@ export interface EngineChooser {
   engineFor(names: readonly string[] | null | undefined): Engine;
   /** The names a community may choose: "default" and those of the corpora file. */
   names(): string[];
+  /** Lets go of the engines opened so far: each set of names is opened again when next asked for (after a reload). */
+  forget(): void;
 }
 
 export interface ChooserOptions {
@@ -35,6 +38,7 @@ export function engineChooser(o: ChooserOptions): EngineChooser {
   const all = () => [DEFAULT_CORPUS_NAME, ...[...(o.corpora?.corpora.values() ?? [])].map((c) => c.name)];
   return {
     names: all,
+    forget: () => opened.clear(),
     engineFor(names) {
       const wanted = [...new Set((names ?? []).map((n) => n.trim().toLowerCase()).filter(Boolean))].sort();
       if (!wanted.length || (wanted.length === 1 && wanted[0] === DEFAULT_CORPUS_NAME)) return o.base();

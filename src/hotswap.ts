@@ -30,6 +30,8 @@ export interface LiveOptions {
   log: Pick<Log, 'info' | 'warn' | 'error'>;
   /** Builds the index in a child process (the default); false builds it in this process (tests, tiny corpora). */
   buildInChild?: boolean;
+  /** Called after each swap (engines opened for named corpora are let go then). */
+  onSwap?: () => void;
 }
 
 const CLI = join(REPO_ROOT, 'bin', 'crux.mjs');
@@ -81,6 +83,7 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
       next.warm?.();
       engine = next;
       gen++;
+      o.onSwap?.();
       const ms = Math.round(performance.now() - t0);
       o.log.info(`Swapped in the new index: ${next.stats.passages} passages from ${next.stats.files} files (${ms} ms).`, {
         passages: next.stats.passages,

@@ -59,7 +59,14 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
     }
     throw e;
   }
-  const live = liveEngine(engine, { corpus: o.corpus ?? DEFAULT_CORPUS, cacheDir: config.cacheDir ?? undefined, format: o.format, log });
+  let forgetNamed = () => {};
+  const live = liveEngine(engine, {
+    corpus: o.corpus ?? DEFAULT_CORPUS,
+    cacheDir: config.cacheDir ?? undefined,
+    format: o.format,
+    log,
+    onSwap: () => forgetNamed(),
+  });
   // Named corpora (data/corpora.json) a community may choose with /crux-config corpora; each set opened when first asked for.
   let chooser: EngineChooser;
   try {
@@ -75,12 +82,13 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
     log.error(e.message);
     return 2;
   }
+  forgetNamed = () => chooser.forget();
   const running: RunningAdapter[] = [];
   const service = wanted.length ? await startService({ config: shard ? { ...config, httpPort: null } : config, log, store, live, running }) : null;
   // A platform that fails to start is reported and skipped; the others keep running.
   for (const a of wanted) {
     try {
-      const engines: EngineChooser = { names: chooser.names, engineFor: (n) => instrumentEngine(() => chooser.engineFor(n), a.name) };
+      const engines: EngineChooser = { ...chooser, engineFor: (n) => instrumentEngine(() => chooser.engineFor(n), a.name) };
       running.push(await a.start({ engine: instrumentEngine(live.current, a.name), engines, store, config, log }));
       log.info(`${a.name} connected.`);
     } catch (e) {

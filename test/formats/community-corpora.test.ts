@@ -9,6 +9,8 @@ import type { CommandContext } from '../../commands/types.ts';
 import { readCorpora } from '../../src/corpora.ts';
 import { openEngine, type Engine, type OpenOptions } from '../../src/engine.ts';
 import { engineChooser, engineForCommunity } from '../../src/engines.ts';
+import { liveEngine } from '../../src/hotswap.ts';
+import { createLogger, memorySink } from '../../src/log.ts';
 import { getSettings, setSetting } from '../../src/settings.ts';
 import { memoryStore } from '../../src/store.ts';
 
@@ -61,6 +63,22 @@ describe('engines for named corpora', () => {
 
   test('the names offered are "default" and those of the corpora file', () => {
     expect(chooser.names()).toEqual(['default', 'garden', 'forum']);
+  });
+
+  test('after a reload, a named corpus answers from its files as they are now', async () => {
+    const dir = mkdtempSync(join(root, 'reload-'));
+    mkdirSync(join(dir, 'shed'));
+    writeFileSync(join(dir, 'shed', 'notes.md'), `# shed\n\n${GARDEN}\n`);
+    writeFileSync(join(dir, 'corpora.json'), JSON.stringify({ corpora: { shed: { paths: ['shed'] } } }));
+    const own = engineChooser({ base: () => live.current(), corpora: readCorpora(join(dir, 'corpora.json')), cacheDir: join(dir, 'cache') });
+    const live = liveEngine(base, { corpus: local, cacheDir, log: createLogger({ sink: memorySink() }), buildInChild: false, onSwap: () => own.forget() });
+    expect(texts(own.engineFor(['shed']))).toEqual([GARDEN]);
+    const NEWER = 'The compost heap in the shed corner now gets turned twice a week.';
+    writeFileSync(join(dir, 'shed', 'notes.md'), `# shed\n\n${NEWER}\n`);
+    expect(texts(own.engineFor(['shed']))).toEqual([GARDEN]); // kept until a reload
+    expect(await live.reload('test')).toMatchObject({ ok: true });
+    expect(texts(own.engineFor(['shed']))).toEqual([NEWER]);
+    live.close();
   });
 });
 
