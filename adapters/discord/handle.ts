@@ -17,8 +17,9 @@ import { checkRate, slowDownMessage, type RateLimit } from '../../src/ratelimit.
 import type { Reply } from '../../src/reply.ts';
 import type { Store } from '../../src/store.ts';
 import { discordMayConfigure, getSettings, type CommunitySettings } from '../../src/settings.ts';
-import type { Suggester } from '../../src/suggest.ts';
-import type { EngineChooser } from '../../src/engines.ts';
+import { suggesterFor, type Suggester } from '../../src/suggest.ts';
+import { engineForCommunity, type EngineChooser } from '../../src/engines.ts';
+import { isUserError } from '../../src/errors.ts';
 import { fold } from '../../src/text.ts';
 import { LIMITS } from './fit.ts';
 import { renderAnswer, renderApology, renderReply, renderText, type DiscordMessage } from './render.ts';
@@ -291,13 +292,26 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
     await deliver(i, { update: mine, ephemeral }, said, () => answerPage(i, state, ephemeral, { originUrl }));
   }
 
+  /** Suggestions from the corpora the server searches (/crux-config corpora), else from the corpus in service. */
+  function suggesterOf(settings: CommunitySettings): Suggester {
+    if (!settings.corpora?.length || !o.engines) return o.suggester();
+    try {
+      return suggesterFor(engineForCommunity(o.engine, o.engines, settings));
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      return o.suggester(); // a corpus name the install no longer has: /crux itself says so
+    }
+  }
+
   async function onAutocomplete(i: AutocompleteInteraction): Promise<void> {
     const focused = i.options.getFocused(true);
     const typed = String(focused.value ?? '');
+    const settings = await settingsOf(i);
+    const suggester = suggesterOf(settings);
     let found =
-      i.commandName !== 'crux' ? [] : focused.name === 'source' ? o.suggester().suggestTitles(typed, LIMITS.choices) : o.suggester().suggest(typed, LIMITS.choices);
+      i.commandName !== 'crux' ? [] : focused.name === 'source' ? suggester.suggestTitles(typed, LIMITS.choices) : suggester.suggest(typed, LIMITS.choices);
     // A server that enabled only some sources (/crux-config) is offered only those.
-    const enabled = focused.name === 'source' ? (await settingsOf(i)).sources : null;
+    const enabled = focused.name === 'source' ? settings.sources : null;
     if (enabled) found = found.filter((s) => enabled.some((e) => fold(s.text).includes(fold(e))));
     const seen = new Set<string>();
     const choices: Array<{ name: string; value: string }> = [];

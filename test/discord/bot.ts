@@ -6,6 +6,7 @@ import { startDiscord, type DiscordAdapterOptions } from '../../adapters/discord
 import type { RunningAdapter } from '../../adapters/index.ts';
 import { readConfig } from '../../src/config.ts';
 import { openEngine, type Engine } from '../../src/engine.ts';
+import type { EngineChooser } from '../../src/engines.ts';
 import { memoryStore, type Store } from '../../src/store.ts';
 import { APP_ID, FakeDiscord } from './fake-discord.ts';
 
@@ -50,7 +51,7 @@ export function cleanupCache(): void {
 }
 
 export async function startBot(
-  o: { corpus?: string; engine?: Engine; env?: Record<string, string>; adapter?: DiscordAdapterOptions; fake?: FakeDiscord; store?: Store } = {},
+  o: { corpus?: string; engine?: Engine; engines?: EngineChooser; env?: Record<string, string>; adapter?: DiscordAdapterOptions; fake?: FakeDiscord; store?: Store } = {},
 ): Promise<Bot> {
   const fake = o.fake ?? (await FakeDiscord.start());
   const engine = o.engine ?? engineFor(o.corpus ?? BASIC);
@@ -62,7 +63,7 @@ export async function startBot(
     error: (msg: string, extra?: object) => logs.push({ level: 'error', msg, extra }),
   };
   const config = readConfig({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl, ...o.env });
-  const start = () => startDiscord({ engine, store, config, log }, { readyTimeoutMs: 10_000, ...o.adapter });
+  const start = () => startDiscord({ engine, engines: o.engines, store, config, log }, { readyTimeoutMs: 10_000, ...o.adapter });
   const bot: Bot = {
     fake,
     engine,

@@ -295,7 +295,7 @@ export class FakeDiscord {
   }
 
   /** Typing into an option with autocomplete. */
-  autocomplete(name: string, values: OptionValues, focused: string, o: { user?: User; token?: string } = {}): string {
+  autocomplete(name: string, values: OptionValues, focused: string, o: { user?: User; token?: string; guildId?: string } = {}): string {
     const d = { ...this.base(o), type: 4, data: { id: '700000000000000001', name, type: 1, options: FakeDiscord.options(values, focused) } };
     this.dispatch(d);
     return d.token;

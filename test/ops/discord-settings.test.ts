@@ -1,11 +1,16 @@
 // A server's /crux-config settings as the real Discord adapter applies them (fake Discord on loopback).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discordCommands } from '../../adapters/discord/register.ts';
 import cruxConfig from '../../commands/crux-config.ts';
+import { readCorpora } from '../../src/corpora.ts';
+import { engineChooser } from '../../src/engines.ts';
 import { setSetting } from '../../src/settings.ts';
 import { memoryStore } from '../../src/store.ts';
 import { GUILD_ID } from '../discord/fake-discord.ts';
-import { startBot, type Bot } from '../discord/bot.ts';
+import { engineFor, BASIC, quoteOf, startBot, type Bot } from '../discord/bot.ts';
 
 const EPHEMERAL = 64;
 let bot: Bot | undefined;
@@ -34,6 +39,31 @@ describe('server settings on Discord', () => {
     const texts: string[] = [];
     for (let i = 0; i < 3; i++) texts.push(JSON.stringify((await bot.fake.finalReply(bot.fake.slash('crux', { topic: 'free will' }))).data));
     expect(texts.map((t) => /faster than Crux answers/.test(t))).toEqual([false, false, true]);
+  });
+
+  it('answers and autocompletes from the named corpus the server chose, and from the bot\'s own corpus elsewhere', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crux-discord-corpora-'));
+    mkdirSync(join(dir, 'bees'));
+    const HIVE = 'Varroa mites are the main threat to a hive over winter; treat in late summer.';
+    writeFileSync(join(dir, 'bees', 'hive.md'), `# Beekeeping notes\n\n${HIVE}\n`);
+    writeFileSync(join(dir, 'corpora.json'), JSON.stringify({ corpora: { bees: { paths: ['bees'] } } }));
+    const base = engineFor(BASIC);
+    const engines = engineChooser({ base: () => base, corpora: readCorpora(join(dir, 'corpora.json')), cacheDir: join(dir, 'cache') });
+    const store = memoryStore();
+    bot = await startBot({ store, engine: base, engines });
+    await setSetting(store, base, { platform: 'discord', communityId: GUILD_ID }, 'corpora', 'bees', engines.names());
+
+    const here = await bot.fake.finalReply(bot.fake.slash('crux', { topic: 'varroa mites' }));
+    expect(here.data.embeds.flatMap((e: any) => (e.fields ?? []).map((f: any) => quoteOf(f.value)))).toEqual([HIVE]);
+    const typed = bot.fake.autocomplete('crux', { topic: 'varr' }, 'topic');
+    const offered = (await bot.fake.waitForCall((c) => c.path.includes(`/${typed}/callback`))).body.data.choices.map((c: any) => c.value);
+    expect(offered.some((v: string) => v.toLowerCase().includes('varroa'))).toBe(true);
+
+    const elsewhere = await bot.fake.finalReply(bot.fake.slash('crux', { topic: 'varroa mites' }, { guildId: '500000000000000009' }));
+    expect(JSON.stringify(elsewhere.data)).not.toContain('Varroa mites are');
+    const typedElsewhere = bot.fake.autocomplete('crux', { topic: 'varr' }, 'topic', { guildId: '500000000000000009' });
+    const offeredElsewhere = (await bot.fake.waitForCall((c) => c.path.includes(`/${typedElsewhere}/callback`))).body.data.choices;
+    expect(offeredElsewhere.map((c: any) => c.value.toLowerCase()).filter((v: string) => v.includes('varroa'))).toEqual([]);
   });
 
   it('registers /crux-config for members with Manage Server only', () => {
