@@ -1,7 +1,12 @@
 // Per-workspace settings (src/settings.ts) as Slack applies them: default visibility, rate limits, /crux config.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import cruxConfig from '../../commands/crux-config.ts';
+import { readCorpora } from '../../src/corpora.ts';
+import { engineChooser } from '../../src/engines.ts';
 import { setSetting } from '../../src/settings.ts';
 import { buildManifest } from '../../adapters/slack/manifest.ts';
 import { TEAM } from './fake-slack.ts';
@@ -43,6 +48,19 @@ describe('workspace settings on Slack', () => {
     expect(post.body.thread_ts).toBe('1700003000.000100');
     expect(quotes(post.body.blocks).length).toBeGreaterThan(0);
     expect(h.fake.api('chat.postEphemeral')).toEqual([]);
+  });
+
+  it('answers from the named corpus the workspace chose', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crux-slack-corpora-'));
+    mkdirSync(join(dir, 'bees'));
+    const HIVE = 'Varroa mites are the main threat to a hive over winter; treat in late summer.';
+    writeFileSync(join(dir, 'bees', 'hive.md'), `# Beekeeping notes\n\n${HIVE}\n`);
+    writeFileSync(join(dir, 'corpora.json'), JSON.stringify({ corpora: { bees: { paths: ['bees'] } } }));
+    const engines = engineChooser({ base: () => engine, corpora: readCorpora(join(dir, 'corpora.json')), cacheDir: join(dir, 'cache') });
+    h = await httpHarness({ engine, engines });
+    expect(quotes((await slash('varroa mites')).blocks ?? [])).not.toContain(HIVE);
+    await setSetting(h.store, engine, { platform: 'slack', communityId: TEAM }, 'corpora', 'bees', engines.names());
+    expect(quotes((await slash('varroa mites')).blocks)).toEqual([HIVE]);
   });
 
   it('applies the workspace\'s per-user limit', async () => {
