@@ -3,7 +3,7 @@
 // first: the more relevant both sides are, and a reply from another position than its claim, the higher.
 import type { Exchange, Passage, PassageHit } from '../types.ts';
 import type { PositionInput } from './index.ts';
-import { original, quotedBy, repliesByQuote } from './quotes.ts';
+import { original, quotedBy, repliesByQuote, replyAfter } from './quotes.ts';
 import { excerpt } from '../excerpt.ts';
 import { isStopWord, tokenize } from '../text.ts';
 
@@ -86,8 +86,8 @@ export function exchangesFor(input: PositionInput, positionOf: Map<string, numbe
     // Quote lines: p quotes another paragraph (the reply is the line after it), or others quote p.
     const src = quotedBy(corpus, p);
     if (src) {
-      const next = corpus.passages[p.ord + 1];
-      if (next && next.file === p.file && !quotedBy(corpus, next)) add(src, next, 'quote', p);
+      const next = replyAfter(corpus, p);
+      if (next) add(src, next, 'quote', p);
     } else {
       for (const { quote, reply } of repliesByQuote(corpus, p)) add(p, reply, 'quote', quote);
     }

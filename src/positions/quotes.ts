@@ -97,6 +97,31 @@ export function quotedBy(c: Corpus, p: Passage): Passage | null {
   return found;
 }
 
+/**
+ * A line that only introduces what follows ("Regarding:", "With the thing that works better being:") says nothing
+ * of its own, so it is no reply: the reply is further down.
+ */
+function leadIn(p: Passage): boolean {
+  const t = p.text.trim();
+  if (t.length <= 80 && t.endsWith(':')) return true;
+  let words = 1;
+  for (let i = 0; i < t.length && words < QUOTE_WORDS; i++) if (t.charCodeAt(i) === 32) words++;
+  return words < QUOTE_WORDS && t.length < QUOTE_MIN;
+}
+
+/**
+ * The reply to quote line `q`: the next paragraph of the same file and thread that is neither a quote line nor a
+ * lead-in to one, within a few lines (replies that quote several sentences interleave quotes and lead-ins).
+ */
+export function replyAfter(c: Corpus, q: Passage): Passage | null {
+  for (let o = q.ord + 1, hops = 0; hops < 6; o++, hops++) {
+    const r = c.passages[o];
+    if (!r || !together(r, q)) return null;
+    if (!quotedBy(c, r) && !leadIn(r)) return r;
+  }
+  return null;
+}
+
 /** Whether a passage, or the first occurrence it copies, is a quote line. */
 export function isQuoteLine(c: Corpus, p: Passage): boolean {
   return quotedBy(c, p) !== null;
@@ -125,10 +150,8 @@ export function repliesByQuote(c: Corpus, source: Passage): Array<{ quote: Passa
       const o = q.ord;
       if (q === home || !together(q, home) || !contains(home, q)) continue;
       if (quotedBy(c, q) !== original(c, home)) continue;
-      // The reply: the next paragraph of the same file that is not itself a quote line.
-      let r: Passage | undefined = c.passages[o + 1];
-      for (let hops = 0; r && together(r, q) && quotedBy(c, r) && hops < 3; hops++) r = c.passages[r.ord + 1];
-      if (!r || !together(r, q) || quotedBy(c, r)) continue;
+      const r = replyAfter(c, q);
+      if (!r) continue;
       const reply = original(c, r);
       if (reply === original(c, home) || seen.has(reply)) continue;
       seen.add(reply);

@@ -1,6 +1,6 @@
 // Positions and exchanges, end to end through the real engine over small fixture corpora (test/fixtures/positions).
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -87,6 +87,23 @@ describe('positions on a thread about hyperstition', () => {
     const text = corpusText('hyperstition');
     const shown = [...a.positions.flatMap((p) => p.passages), ...a.exchanges.flatMap((x) => [x.claim, x.reply])];
     for (const h of shown) for (const piece of pieces(h.text)) expect(text).toContain(piece);
+  });
+});
+
+describe('exchanges by quote line', () => {
+  it('take the reply after lead-ins such as "Regarding:", never the lead-in itself', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crux-leadin-'));
+    const lines = [
+      'The post claims that writing about misaligned AI makes future models misaligned through their training data.',
+      'Someone else thinks the worry about training data is overblown, and mostly a story the labs like to tell.',
+      'writing about misaligned AI makes future models misaligned',
+      'Regarding:',
+      'Training data effects are real, but models learn their character mostly in post-training, not from stories.',
+    ];
+    writeFileSync(join(dir, 'thread.txt'), lines.join('\n') + '\n');
+    const a = openEngine({ corpus: dir, cacheDir: cache }).ask('misaligned training data');
+    expect(a.exchanges.find((x) => x.claim.id === 'thread:L1')?.reply.id).toBe('thread:L5');
+    expect(a.exchanges.map((x) => x.reply.id)).not.toContain('thread:L4');
   });
 });
 
