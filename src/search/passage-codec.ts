@@ -1,5 +1,6 @@
-// Passages in the saved index, by column: one text blob with end offsets, shared source and file tables, and the
-// optional fields only where they are set. Parsing one JSON object per passage dominated load time at 100k passages.
+// Passages in the saved index, by column: one UTF-8 text blob with per-passage byte offsets, shared source and file
+// tables, and the optional fields only where they are set. Parsing one JSON object per passage dominated load time
+// at 100k passages. Texts are never joined into one string, which V8 caps at about 512 million characters.
 import type { Passage, SourceInfo } from '../types.ts';
 
 const OPTIONAL = ['thread', 'parent', 'record', 'score', 'dupOf', 'quotes'] as const;
@@ -11,26 +12,37 @@ interface Meta {
   files: string[];
   /** Per optional field: passage index -> value, for the passages where it is set (not null). */
   sparse: Record<Optional, Record<number, string | number>>;
-  /** The texts, kept here instead of the blob when one is not well-formed UTF-16 (it would not survive UTF-8). */
-  textsInJson?: string[];
+  /** Texts kept here instead of the blob: those with a lone surrogate, which UTF-8 cannot carry. */
+  rawTexts: Record<number, string>;
 }
 
 export interface EncodedPassages {
   meta: Buffer;
   text: Buffer;
-  /** Per passage: end of its text in the decoded blob (JS string units), source, file, line, ord, and a bit per
-   * optional field the passage has (set or null), so a loaded passage has exactly the keys the built one had. */
+  /**
+   * Per passage: end of its text in the blob (bytes), source, file, line, ord, and a bit per optional field the
+   * passage has (set or null), so a loaded passage has exactly the keys the built one had.
+   */
   columns: Uint32Array;
 }
 
 const COLS = 6;
+/** With the u flag this matches only lone surrogates. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 export function encodePassages(passages: Passage[]): EncodedPassages {
   const sourceAt = new Map<string, number>();
   const fileAt = new Map<string, number>();
-  const meta: Meta = { ids: [], sources: [], files: [], sparse: { thread: {}, parent: {}, record: {}, score: {}, dupOf: {}, quotes: {} } };
+  const meta: Meta = { ids: [], sources: [], files: [], sparse: { thread: {}, parent: {}, record: {}, score: {}, dupOf: {}, quotes: {} }, rawTexts: {} };
   const columns = new Uint32Array(passages.length * COLS);
-  const texts: string[] = [];
+  const inBlob = passages.map((p, i) => {
+    if (!LONE_SURROGATE.test(p.text)) return true;
+    meta.rawTexts[i] = p.text;
+    return false;
+  });
+  let bytes = 0;
+  for (let i = 0; i < passages.length; i++) if (inBlob[i]) bytes += Buffer.byteLength(passages[i].text);
+  const text = Buffer.allocUnsafe(bytes);
   let end = 0;
   passages.forEach((p, i) => {
     meta.ids.push(p.id);
@@ -44,25 +56,17 @@ export function encodePassages(passages: Passage[]): EncodedPassages {
       if (k in p) has |= 1 << b;
       if (p[k] != null) meta.sparse[k][i] = p[k]!;
     });
-    texts.push(p.text);
-    end += p.text.length;
+    if (inBlob[i]) end += text.write(p.text, end);
     columns.set([end, s, f, p.line, p.ord, has], i * COLS);
   });
-  const joined = texts.join('');
-  // With the u flag this matches only lone surrogates, which UTF-8 cannot carry.
-  if (/[\uD800-\uDFFF]/u.test(joined)) {
-    meta.textsInJson = texts;
-    return { meta: Buffer.from(JSON.stringify(meta)), text: Buffer.alloc(0), columns };
-  }
-  return { meta: Buffer.from(JSON.stringify(meta)), text: Buffer.from(joined), columns };
+  return { meta: Buffer.from(JSON.stringify(meta)), text, columns };
 }
 
 /** Rebuilds the passages; throws on sections that do not fit together (the caller reports the index corrupt). */
 export function decodePassages(e: EncodedPassages): Passage[] {
   const meta = JSON.parse(e.meta.toString()) as Meta;
   const n = meta.ids?.length;
-  if (!Array.isArray(meta.ids) || e.columns.length !== n * COLS || !meta.sparse) throw new Error('passage columns do not fit');
-  const blob = meta.textsInJson ? '' : e.text.toString();
+  if (!Array.isArray(meta.ids) || e.columns.length !== n * COLS || !meta.sparse || !meta.rawTexts) throw new Error('passage columns do not fit');
   const out: Passage[] = new Array(n);
   let start = 0;
   for (let i = 0; i < n; i++) {
@@ -70,10 +74,8 @@ export function decodePassages(e: EncodedPassages): Passage[] {
     const end = e.columns[c];
     const source = meta.sources[e.columns[c + 1]];
     const file = meta.files[e.columns[c + 2]];
-    const text = meta.textsInJson ? meta.textsInJson[i] : blob.slice(start, end);
-    if (source === undefined || file === undefined || typeof text !== 'string' || end < start || end > (meta.textsInJson ? Infinity : blob.length)) {
-      throw new Error(`passage ${i} does not fit`);
-    }
+    if (source === undefined || file === undefined || end < start || end > e.text.length) throw new Error(`passage ${i} does not fit`);
+    const text = meta.rawTexts[i] ?? e.text.toString('utf8', start, end);
     const p: Passage = { id: meta.ids[i], text, source, file, line: e.columns[c + 3], ord: e.columns[c + 4] };
     const has = e.columns[c + 5];
     for (let b = 0; b < OPTIONAL.length; b++) if (has & (1 << b)) p[OPTIONAL[b]] = null;
