@@ -110,10 +110,17 @@ function readSourceMeta(files: string[], problems: Problem[]): Map<string, FileI
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a file as UTF-8 text (or UTF-16 with a byte-order mark), or explains why it cannot (unreadable, binary). */
+/** Largest text file read (a file is one string while it is split, and V8 caps strings at about 512M characters). */
+export const MAX_TEXT_BYTES = 512 * 2 ** 20;
+
+/** Reads a file as UTF-8 text (or UTF-16 with a byte-order mark), or explains why it cannot (unreadable, binary, huge). */
 export function readText(path: string): { text: string } | { error: string } {
   let buf: Buffer;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_TEXT_BYTES) {
+      return { error: `too large to read (${Math.round(size / 2 ** 20)} MB; the limit is ${MAX_TEXT_BYTES / 2 ** 20} MB a file): split it into smaller files` };
+    }
     buf = readFileSync(path);
   } catch (e) {
     return { error: `cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { loadCorpus } from '../../src/corpus/load.ts';
+import { loadCorpus, MAX_TEXT_BYTES } from '../../src/corpus/load.ts';
 import { openEngine } from '../../src/engine.ts';
 import { isUserError } from '../../src/errors.ts';
 import { CLI, crux, cruxHere, fixtureCopy, REPO, tempDir } from './helpers.ts';
@@ -45,6 +45,16 @@ describe('bad input', () => {
     const latin = join(dir, 'latin1.txt');
     writeFileSync(latin, Buffer.from('caf\xe9 au lait\n', 'latin1'));
     expect(loadCorpus(dir).problems).toContainEqual({ file: latin, message: expect.stringMatching(/not valid UTF-8/) });
+  });
+
+  it('skips a file too large to read at once, saying how large and what to do, and loads the rest', () => {
+    const dir = badCorpus();
+    const huge = join(dir, 'huge.txt');
+    writeFileSync(huge, 'words '.repeat(2000));
+    truncateSync(huge, MAX_TEXT_BYTES + 2 ** 20); // sparse: no disk space used
+    const c = loadCorpus(dir);
+    expect(c.problems).toContainEqual({ file: huge, message: 'too large to read (513 MB; the limit is 512 MB a file): split it into smaller files' });
+    expect(c.passages.map((p) => p.text)).toContain('This good file still loads when its neighbours are broken.');
   });
 
   it('reports a broken symbolic link by name instead of failing', () => {
