@@ -75,13 +75,16 @@ export class Vocabulary {
 const NEGATION_WEIGHT = 0.7;
 const NEGATIONS = ['un', 'non'];
 
-/** Index terms that are `term` with a negating prefix added or taken away (stems of 5 letters or more). */
-function negations(term: string, index: Bm25Index): string[] {
-  const out: string[] = [];
+/**
+ * Index terms that are `term` with a negating prefix added or taken away (stems of 5 letters or more), each with
+ * the word so formed from `word` (for excerpts and highlights).
+ */
+function negations(term: string, word: string, index: Bm25Index): Array<{ term: string; word: string }> {
+  const out: Array<{ term: string; word: string }> = [];
   for (const p of NEGATIONS) {
-    if (term.length >= 5 && index.df(p + term) > 0) out.push(p + term);
+    if (term.length >= 5 && index.df(p + term) > 0) out.push({ term: p + term, word: p + word });
     const rest = term.slice(p.length);
-    if (term.startsWith(p) && rest.length >= 5 && index.df(rest) > 0) out.push(rest);
+    if (term.startsWith(p) && word.startsWith(p) && rest.length >= 5 && index.df(rest) > 0) out.push({ term: rest, word: word.slice(p.length) });
   }
   return out;
 }
@@ -104,7 +107,11 @@ export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): Pars
     const df = index.df(term);
     const fix = index.wordFreq(t.word) <= 3 ? vocab.correct(t.word) : null;
     if (df > 0) terms.set(term, Math.max(terms.get(term) ?? 0, 1));
-    for (const v of negations(term, index)) if (!terms.has(v)) terms.set(v, NEGATION_WEIGHT);
+    for (const v of negations(term, t.word, index)) {
+      if (terms.has(v.term)) continue;
+      terms.set(v.term, NEGATION_WEIGHT);
+      words.push(v.word);
+    }
     if (fix) {
       const ft = termOf(fix);
       terms.set(ft, Math.max(terms.get(ft) ?? 0, df > 0 ? 0.7 : 1));

@@ -63,6 +63,17 @@ describe('negated forms', () => {
     expect(ids(e, 'unfalsifiable')).toEqual(['neg:L2', 'neg:L1']);
     expect(e.ask('falsifiable').didYouMean).toBeNull();
   });
+
+  it('shows and highlights the negated word in a long passage found through it', () => {
+    const dir = tempDir();
+    const filler = Array.from({ length: 12 }, (_, i) => `Sentence ${i + 1} talks about gardens, rain and the price of tomatoes.`).join(' ');
+    writeFileSync(join(dir, 'long.txt'), `A falsifiable theory risks being wrong.\n${filler} Critics call the whole theory unfalsifiable and move on.\n`);
+    const a = openEngine({ corpus: dir, cacheDir: tempDir() }).ask('falsifiable');
+    expect(a.didYouMean).toBeNull();
+    const hit = a.passages.find((p) => p.id === 'long:L2')!;
+    expect(hit.text).toContain('Critics call the whole theory unfalsifiable');
+    expect(hit.highlights.map(([s, e]) => hit.text.slice(s, e))).toEqual(['unfalsifiable']);
+  });
 });
 
 describe('words with accents', () => {
