@@ -147,7 +147,6 @@ export function repliesByQuote(c: Corpus, source: Passage): Array<{ quote: Passa
     const last = Math.min(c.passages.length - 1, home.ord + REACH);
     for (let o = Math.max(0, home.ord - REACH); o <= last; o++) if (quoteShaped(c.passages[o])) candidates.push(c.passages[o]);
     for (const q of candidates) {
-      const o = q.ord;
       if (q === home || !together(q, home) || !contains(home, q)) continue;
       if (quotedBy(c, q) !== original(c, home)) continue;
       const r = replyAfter(c, q);
