@@ -1,16 +1,12 @@
 // A server's /crux-config settings as the real Discord adapter applies them (fake Discord on loopback).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discordCommands } from '../../adapters/discord/register.ts';
 import cruxConfig from '../../commands/crux-config.ts';
-import { readCorpora } from '../../src/corpora.ts';
-import { engineChooser } from '../../src/engines.ts';
 import { setSetting } from '../../src/settings.ts';
 import { memoryStore } from '../../src/store.ts';
 import { GUILD_ID } from '../discord/fake-discord.ts';
 import { engineFor, BASIC, quoteOf, startBot, type Bot } from '../discord/bot.ts';
+import { beesChooser, HIVE } from '../fixtures/named-corpus.ts';
 
 const EPHEMERAL = 64;
 let bot: Bot | undefined;
@@ -42,13 +38,8 @@ describe('server settings on Discord', () => {
   });
 
   it('answers and autocompletes from the named corpus the server chose, and from the bot\'s own corpus elsewhere', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'crux-discord-corpora-'));
-    mkdirSync(join(dir, 'bees'));
-    const HIVE = 'Varroa mites are the main threat to a hive over winter; treat in late summer.';
-    writeFileSync(join(dir, 'bees', 'hive.md'), `# Beekeeping notes\n\n${HIVE}\n`);
-    writeFileSync(join(dir, 'corpora.json'), JSON.stringify({ corpora: { bees: { paths: ['bees'] } } }));
     const base = engineFor(BASIC);
-    const engines = engineChooser({ base: () => base, corpora: readCorpora(join(dir, 'corpora.json')), cacheDir: join(dir, 'cache') });
+    const engines = beesChooser(base);
     const store = memoryStore();
     bot = await startBot({ store, engine: base, engines });
     await setSetting(store, base, { platform: 'discord', communityId: GUILD_ID }, 'corpora', 'bees', engines.names());

@@ -1,17 +1,13 @@
 // Per-workspace settings (src/settings.ts) as Slack applies them: default visibility, rate limits, /crux config.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import cruxConfig from '../../commands/crux-config.ts';
-import { readCorpora } from '../../src/corpora.ts';
-import { engineChooser } from '../../src/engines.ts';
 import { setSetting } from '../../src/settings.ts';
 import { buildManifest } from '../../adapters/slack/manifest.ts';
 import { TEAM } from './fake-slack.ts';
 import { messageShortcut } from './requests.ts';
 import { fixtureEngine } from './engine.ts';
+import { beesChooser, HIVE } from '../fixtures/named-corpus.ts';
 import { httpHarness, quotes, type Harness } from './helpers.ts';
 
 // crux-config is registered in commands/ now; kept explicit so these tests do not depend on that.
@@ -51,12 +47,7 @@ describe('workspace settings on Slack', () => {
   });
 
   it('answers from the named corpus the workspace chose', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'crux-slack-corpora-'));
-    mkdirSync(join(dir, 'bees'));
-    const HIVE = 'Varroa mites are the main threat to a hive over winter; treat in late summer.';
-    writeFileSync(join(dir, 'bees', 'hive.md'), `# Beekeeping notes\n\n${HIVE}\n`);
-    writeFileSync(join(dir, 'corpora.json'), JSON.stringify({ corpora: { bees: { paths: ['bees'] } } }));
-    const engines = engineChooser({ base: () => engine, corpora: readCorpora(join(dir, 'corpora.json')), cacheDir: join(dir, 'cache') });
+    const engines = beesChooser(engine);
     h = await httpHarness({ engine, engines });
     expect(quotes((await slash('varroa mites')).blocks ?? [])).not.toContain(HIVE);
     await setSetting(h.store, engine, { platform: 'slack', communityId: TEAM }, 'corpora', 'bees', engines.names());
