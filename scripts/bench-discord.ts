@@ -18,11 +18,10 @@ import { startDiscord } from '../adapters/discord/index.ts';
 import { readConfig } from '../src/config.ts';
 import { openEngine } from '../src/engine.ts';
 import { memoryStore } from '../src/store.ts';
-import { APP_ID, FakeDiscord, type RestCall } from '../test/discord/fake-discord.ts';
+import { APP_ID, FAKE_TOKEN, FakeDiscord, type RestCall } from '../test/discord/fake-discord.ts';
 import type { BenchContext, BenchRow } from './bench.ts';
 
 const TOPICS = ['hyperstition', 'sycophancy', 'agency by default', 'persona selection model', 'inoculation prompting', 'the void', 'hyperstiton', 'security commitments'];
-const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.bench0.not-a-real-token-only-loopback';
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,7 +55,7 @@ export async function benchDiscord(ctx: Pick<BenchContext, 'quick' | 'dir' | 'se
   try {
     const { apiUrl } = await next();
     const log = { info() {}, warn() {}, error: (m: string) => errors.push(m) };
-    const config = readConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: apiUrl });
+    const config = readConfig({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: apiUrl });
     const huge = { max: 1e9, windowMs: 60_000 };
     bot = await startDiscord({ engine, store: memoryStore(), config, log }, { limits: { user: huge, channel: huge } });
     load.postMessage('go');

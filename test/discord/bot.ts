@@ -8,13 +8,12 @@ import { readConfig } from '../../src/config.ts';
 import { openEngine, type Engine } from '../../src/engine.ts';
 import type { EngineChooser } from '../../src/engines.ts';
 import { memoryStore, type Store } from '../../src/store.ts';
-import { APP_ID, FakeDiscord } from './fake-discord.ts';
+import { APP_ID, FAKE_TOKEN, FakeDiscord } from './fake-discord.ts';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'discord');
 export const BASIC = join(FIXTURES, 'basic');
 export const OVERFLOW = join(FIXTURES, 'overflow');
-/** Shaped like a bot token (three dot-separated parts); only the fake ever sees it. */
-export const FAKE_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.fake00.not-a-real-token-just-for-tests';
+export { FAKE_TOKEN };
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error';

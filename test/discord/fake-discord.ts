@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export const APP_ID = '100000000000000001';
+/** The bot token the fake accepts: three dot-separated parts, as config checks, but plainly not a Discord token. */
+export const FAKE_TOKEN = 'fake.discord-bot-token.for-loopback-tests';
 export const GUILD_ID = '500000000000000001';
 export const CHANNEL_ID = '200000000000000002';
 export const ALICE = { id: '600000000000000001', username: 'alice', discriminator: '0', global_name: 'Alice', avatar: null };
