@@ -9,6 +9,20 @@ export const APP_ID = '100000000000000001';
 /** The bot token the fake accepts: three dot-separated parts, as config checks, but plainly not a Discord token. */
 export const FAKE_TOKEN = 'fake.discord-bot-token.for-loopback-tests';
 export const GUILD_ID = '500000000000000001';
+
+/** The gateway's READY dispatch for the bot (with `shard` when the connection is one shard of several). */
+export function readyEvent(seq: number, sessionId: string, resumeUrl: string, shard?: [number, number]): object {
+  const d = {
+    v: 10,
+    user: { id: APP_ID, username: 'crux', discriminator: '0', global_name: null, avatar: null, bot: true },
+    guilds: [],
+    session_id: sessionId,
+    resume_gateway_url: resumeUrl,
+    ...(shard ? { shard } : {}),
+    application: { id: APP_ID, flags: 0 },
+  };
+  return { op: 0, t: 'READY', s: seq, d };
+}
 export const CHANNEL_ID = '200000000000000002';
 export const ALICE = { id: '600000000000000001', username: 'alice', discriminator: '0', global_name: 'Alice', avatar: null };
 export const BOB = { id: '600000000000000002', username: 'bob', discriminator: '0', global_name: 'Bob', avatar: null };
@@ -223,21 +237,7 @@ export class FakeDiscord {
       if (p.op === 1) sock.send(JSON.stringify({ op: 11 }));
       if (p.op === 2) {
         this.identifies.push(p.d);
-        sock.send(
-          JSON.stringify({
-            op: 0,
-            t: 'READY',
-            s: ++this.seq,
-            d: {
-              v: 10,
-              user: { id: APP_ID, username: 'crux', discriminator: '0', global_name: null, avatar: null, bot: true },
-              guilds: [],
-              session_id: 'fake-session',
-              resume_gateway_url: this.gatewayUrl,
-              application: { id: APP_ID, flags: 0 },
-            },
-          }),
-        );
+        sock.send(JSON.stringify(readyEvent(++this.seq, 'fake-session', this.gatewayUrl)));
       }
     });
   }

@@ -3,7 +3,7 @@
 // Discord tests' FakeDiscord, whose GET /gateway/bot is pointed here.
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ALICE, APP_ID, type FakeDiscord, type User } from '../../discord/fake-discord.ts';
+import { ALICE, APP_ID, readyEvent, type FakeDiscord, type User } from '../../discord/fake-discord.ts';
 
 const DISCORD_EPOCH = 1420070400000n;
 
@@ -76,22 +76,7 @@ export class ShardGateway {
         this.identifies.push({ shard });
         this.byShard.set(shard[0], sock);
         sock.on('close', () => this.byShard.get(shard[0]) === sock && this.byShard.delete(shard[0]));
-        sock.send(
-          JSON.stringify({
-            op: 0,
-            t: 'READY',
-            s: ++this.seq,
-            d: {
-              v: 10,
-              user: { id: APP_ID, username: 'crux', discriminator: '0', global_name: null, avatar: null, bot: true },
-              guilds: [],
-              session_id: `fake-session-${shard[0]}`,
-              resume_gateway_url: this.url,
-              shard,
-              application: { id: APP_ID, flags: 0 },
-            },
-          }),
-        );
+        sock.send(JSON.stringify(readyEvent(++this.seq, `fake-session-${shard[0]}`, this.url, shard)));
       }
     });
   }
