@@ -1,4 +1,5 @@
 // Shared by the Slack suites: start the real adapter against the fake Slack, and read Block Kit payloads.
+import { expect } from 'vitest';
 import { memoryStore, type Store } from '../../src/store.ts';
 import type { Engine } from '../../src/engine.ts';
 import { startSlack, type RunningSlack, type SlackOptions } from '../../adapters/slack/app.ts';
@@ -61,6 +62,14 @@ export async function httpHarness(o: Partial<SlackOptions> & { engine?: Engine }
       await fake.close();
     },
   };
+}
+
+/** Sends a slash command (/crux TEXT) and returns the body Crux POSTed to the command's response_url. */
+export async function slashReply(h: Harness, text: string, o: { user?: string; channel?: string } = {}): Promise<any> {
+  const responseUrl = h.fake.responseUrl();
+  expect((await h.send.command(text, { responseUrl, ...o })).status).toBe(200);
+  const [call] = await h.fake.callsUntil((c) => c.path === new URL(responseUrl).pathname);
+  return call.body;
 }
 
 // ---------- reading Block Kit ----------

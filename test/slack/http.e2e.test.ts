@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../adapters/slack/render.ts';
 import { BOT_USER } from './fake-slack.ts';
 import { buttonClick, mention, messageShortcut } from './requests.ts';
-import { button, buttons, httpHarness, quotes, richElements, richTextOf, textObjects, type Block, type Harness } from './helpers.ts';
+import { button, buttons, httpHarness, quotes, richElements, richTextOf, slashReply, textObjects, type Block, type Harness } from './helpers.ts';
 import { CORPUS } from './engine.ts';
 
 const corpusText = readdirSync(CORPUS)
@@ -28,13 +28,7 @@ afterAll(async () => {
 });
 
 /** Sends /crux and returns the body Crux POSTed to the command's response_url. */
-async function slash(text: string, o: { user?: string; channel?: string } = {}) {
-  const responseUrl = h.fake.responseUrl();
-  const res = await h.send.command(text, { responseUrl, ...o });
-  expect(res.status).toBe(200);
-  const [call] = await h.fake.callsUntil((c) => c.path === new URL(responseUrl).pathname);
-  return call.body;
-}
+const slash = (text: string, o: { user?: string; channel?: string } = {}) => slashReply(h, text, o);
 
 async function click(actionId: string, value: string, o: { ephemeral?: boolean; channel?: string } = {}) {
   const responseUrl = h.fake.responseUrl();

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.ts';
 import { fixtureEngine } from './engine.ts';
-import { httpHarness, type Harness } from './helpers.ts';
+import { httpHarness, slashReply, type Harness } from './helpers.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -10,12 +10,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function slash(text: string, user = 'U0ALICE') {
-  const responseUrl = h!.fake.responseUrl();
-  expect((await h!.send.command(text, { responseUrl, user })).status).toBe(200);
-  const [call] = await h!.fake.callsUntil((c) => c.path === new URL(responseUrl).pathname);
-  return call.body;
-}
+const slash = (text: string, user = 'U0ALICE') => slashReply(h!, text, { user });
 
 describe('rate limits', () => {
   it('asks a user who asks too fast to wait, without slowing down anyone else', async () => {

@@ -8,7 +8,7 @@ import { TEAM } from './fake-slack.ts';
 import { messageShortcut } from './requests.ts';
 import { fixtureEngine } from './engine.ts';
 import { beesChooser, HIVE } from '../fixtures/named-corpus.ts';
-import { httpHarness, quotes, type Harness } from './helpers.ts';
+import { httpHarness, slashReply, quotes, type Harness } from './helpers.ts';
 
 // crux-config is registered in commands/ now; kept explicit so these tests do not depend on that.
 const withConfig = commands.includes(cruxConfig) ? commands : [...commands, cruxConfig];
@@ -18,12 +18,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function slash(text: string, user = 'U0ALICE') {
-  const responseUrl = h!.fake.responseUrl();
-  expect((await h!.send.command(text, { responseUrl, user })).status).toBe(200);
-  const [call] = await h!.fake.callsUntil((c) => c.path === new URL(responseUrl).pathname);
-  return call.body;
-}
+const slash = (text: string, user = 'U0ALICE') => slashReply(h!, text, { user });
 
 const engine = fixtureEngine();
 const set = (name: string, value: string) => setSetting(h!.store, engine, { platform: 'slack', communityId: TEAM }, name, value);
