@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
-import type { BenchContext, BenchRow } from './bench.ts';
+import { rng, type BenchContext, type BenchRow } from './bench.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = resolve(dirname(SELF), '..');
@@ -16,18 +16,6 @@ const ROOT = resolve(dirname(SELF), '..');
 const GEN_VERSION = 1;
 /** The whole run (generation included) stays under this; npm run bench stops an extension at 5 minutes. */
 const DEADLINE_MS = 280_000;
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes prose from the seed corpus's own words, so texts look like the real thing to the tokenizer. */
 function prose(seedCorpus: string, seed: number) {

@@ -149,7 +149,7 @@ function parseArgs(argv: string[]): Args {
 // ~1% typos; passages unique after folding (as Crux folds them), written one per line with blank lines between.
 
 /** Small, fast, seeded PRNG (mulberry32), so corpora are the same on every machine. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
