@@ -753,13 +753,15 @@ function table(rows: BenchRow[]): string {
   return [line(cols), line(w.map((n) => '-'.repeat(n))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
 }
 
+const LIB_NAMES: Record<Lib, string> = { crux: 'Crux', minisearch: 'MiniSearch', fuse: 'fuse.js' };
+
 function rowOf(c: Cell): BenchRow {
   const b = c.build?.ok ? c.build.value : null;
   const q = c.query?.ok ? c.query.value : null;
   const lat = (l: Latency | undefined) => (l ? `${fmtMs(l.p50)} / ${fmtMs(l.p99)}` : null);
   return {
     size: sizeLabel(c.size),
-    library: c.lib === 'fuse' ? 'fuse.js' : c.lib === 'minisearch' ? 'MiniSearch' : 'Crux',
+    library: LIB_NAMES[c.lib],
     'build s': b ? fmtS(b.buildS) : null,
     'save s': b ? fmtS(b.saveS) : null,
     'disk MB': b ? fmtMb(b.diskBytes) : null,
@@ -778,7 +780,7 @@ function cpuRowOf(c: Cell): BenchRow {
   const lat = (l: Latency | undefined) => (l ? `${fmtMs(l.cpuP50)} / ${fmtMs(l.cpuP99)}` : null);
   return {
     size: sizeLabel(c.size),
-    library: c.lib === 'fuse' ? 'fuse.js' : c.lib === 'minisearch' ? 'MiniSearch' : 'Crux',
+    library: LIB_NAMES[c.lib],
     'build cpu s': b ? fmtS(b.buildCpuS) : null,
     'load cpu s': q ? fmtS(q.loadCpuS) : null,
     'query cpu p50 / p99 ms': q ? lat(q.query) : null,
