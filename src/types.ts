@@ -46,7 +46,8 @@ export interface PassageHit {
   highlights: Array<[number, number]>;
 }
 
-export type Stance = 'for' | 'against' | 'mixed' | 'unclear';
+/** For or against a topic or claim; yes or no to a yes/no question ("is hyperstition real"). */
+export type Stance = 'for' | 'against' | 'yes' | 'no' | 'mixed' | 'unclear';
 
 export interface Position {
   label: string;

@@ -18,6 +18,7 @@ import { contentTerms, cosine, groupSides, vectorOf, type Group, type Member, ty
 import { quotedBy } from './quotes.ts';
 import { labelFor, openingOf, quoteCue } from './label.ts';
 import { exchangesFor } from './exchanges.ts';
+import { questionKind } from './question.ts';
 
 /** A relevant passage as the engine found it: the passage, its retrieval score, and how it is shown. */
 export interface Relevant {
@@ -198,7 +199,11 @@ export function clearPositionCaches(): void {
   clearWords();
 }
 
-const sideName = (side: number): Stance => (side > 0 ? 'for' : side < 0 ? 'against' : 'unclear');
+/** What a side is called: for or against a topic or claim, yes or no to a yes/no question. */
+function sideNamer(query: string): (side: number) => Stance {
+  const [yes, no]: Stance[] = questionKind(query) === 'yes-no' ? ['yes', 'no'] : ['for', 'against'];
+  return (side) => (side > 0 ? yes : side < 0 ? no : 'unclear');
+}
 
 function analyse(input: PositionInput): Analysis {
   const cached = analyses.get(input);
@@ -309,6 +314,7 @@ function pick(groups: Group[], max: number): Group[] {
 }
 
 function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput, weight: (t: string) => number): Position {
+  const sideName = sideNamer(input.query);
   // Best representative first: the passage most like the others, with its own cue, ranked higher by retrieval.
   // Mean similarity to the other members: (v_i · Σv − v_i · v_i) / (m − 1), with unit vectors.
   const sum: Vec = new Map();
@@ -358,6 +364,11 @@ function surface(p: Passage, term: string): string {
 }
 
 export function findPositions(input: PositionInput): { positions: Position[]; notices: string[] } {
+  if (questionKind(input.query) === 'open') {
+    // Sides need a claim to take: for and against "who should write it" would be noise.
+    const notice = `“${input.query}” is an open question, and positions are the sides people take on a claim: ask about one answer (“… should …”, “… is …”) to see them.`;
+    return { positions: [], notices: [notice] };
+  }
   const a = analyse(input);
   const notices: string[] = [];
   const about = a.items.length;
@@ -368,7 +379,9 @@ export function findPositions(input: PositionInput): { positions: Position[]; no
     notices.push(`The ${about} passages about “${input.query}” take no clear side: no positions to show.`);
   } else {
     const sides = new Set(a.positions.map((p) => p.stance));
-    if (sides.size === 1) notices.push(`Every position found is ${[...sides][0]} “${input.query}”: no passage clearly takes the other side.`);
+    const only = [...sides][0];
+    const oneSide = only === 'yes' || only === 'no' ? `answers ${only} to` : `is ${only}`;
+    if (sides.size === 1) notices.push(`Every position found ${oneSide} “${input.query}”: no passage clearly takes the other side.`);
     const placed = a.positionOf.size;
     if (placed < about) notices.push(`${about - placed} of the ${about} passages about “${input.query}” fit no position (no clear side, or a point nobody else makes).`);
   }

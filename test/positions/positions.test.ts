@@ -152,6 +152,25 @@ describe('positions on short arguments about a motion', () => {
   });
 });
 
+describe('positions on a question', () => {
+  it('answers a yes/no question with the same sides, called yes and no', () => {
+    const claim = ask('fireworks', 'We should ban fireworks', 1);
+    const question = ask('fireworks', 'Should we ban fireworks?', 1);
+    const sides = (a: Answer) => a.positions.map((p) => `${p.stance}: ${ids(p).join(' ')}`).sort();
+    expect(sides(question)).toEqual(sides(claim).map((s) => s.replace(/^for:/, 'yes:').replace(/^against:/, 'no:')));
+    expect(question.positions.find((p) => ids(p).includes('a6'))?.why?.a6).toMatch(/^yes: it says “ban”/);
+  });
+
+  it('shows no for and against for an open question, and says what to ask instead, keeping the exchanges', () => {
+    const a = ask('replies', 'why would anyone want a four-day week');
+    expect(a.positions).toEqual([]);
+    expect(a.notices).toContain(
+      '“why would anyone want a four-day week” is an open question, and positions are the sides people take on a claim: ask about one answer (“… should …”, “… is …”) to see them.',
+    );
+    expect(a.exchanges.map((x) => `${x.claim.id}->${x.reply.id}`)).toContain('c1->c2');
+  });
+});
+
 describe('exchanges from reply structure', () => {
   const a = ask('replies', 'four-day week');
 
