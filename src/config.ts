@@ -40,7 +40,7 @@ export interface Config {
   httpPort: number | null;
   /** CRUX_HTTP_HOST: where /healthz and /metrics listen (default 127.0.0.1). */
   httpHost?: string | null;
-  /** CRUX_WATCH_CORPUS: rebuild and swap in the index when corpus files change (default off; SIGHUP always works). */
+  /** CRUX_WATCH_CORPUS: rebuild and swap in the index when corpus files change, named corpora's too (default off; SIGHUP always works). */
   watchCorpus?: boolean;
   /** CRUX_SHUTDOWN_TIMEOUT (seconds, default 10): how long in-flight work may take after SIGTERM. */
   shutdownTimeoutMs?: number;

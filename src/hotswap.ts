@@ -1,10 +1,10 @@
 // Swaps in a new index while serving: built in a child process (`crux index`), loaded, then swapped in one assignment.
 // Queries never wait on the rebuild and never see half an index: until the swap they use the old engine, after it the new.
 import { spawn } from 'node:child_process';
-import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openEngine, REPO_ROOT, type Engine, type OpenOptions } from './engine.ts';
 import type { Log } from './log.ts';
+import { watchPaths } from './watch.ts';
 
 export interface LiveEngine {
   /** The engine in service right now. */
@@ -36,8 +36,16 @@ export interface LiveOptions {
 
 const CLI = join(REPO_ROOT, 'bin', 'crux.mjs');
 
-/** Runs `crux index` for the corpus in a child process; resolves with its exit code and what it printed. */
-function buildInChild(o: LiveOptions, paths: string[]): Promise<{ code: number; output: string }> {
+/**
+ * Runs `crux index` for the corpus in a child process. Resolves with null when the index was saved (some files may
+ * have been skipped, exit 3), else with the last line the child printed.
+ */
+export async function buildInChild(o: { format?: string; cacheDir?: string }, paths: string[]): Promise<string | null> {
+  const { code, output } = await runIndex(o, paths);
+  return code === 0 || code === 3 ? null : (output.split('\n').filter(Boolean).at(-1) ?? `crux index exited with ${code}`);
+}
+
+function runIndex(o: { format?: string; cacheDir?: string }, paths: string[]): Promise<{ code: number; output: string }> {
   return new Promise((done) => {
     // Paths as arguments (`crux index PATH…`) are read as paths, never as corpus names; absolute, so none reads as a flag.
     const args = [CLI, 'index', ...(o.format ? ['--format', o.format] : []), ...paths.map((p) => resolve(p))];
@@ -58,8 +66,7 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
   let gen = 0;
   let running: Promise<ReloadResult> | null = null;
   let queued: Promise<ReloadResult> | null = null;
-  const watchers: FSWatcher[] = [];
-  const timers = new Set<NodeJS.Timeout>();
+  const stops = new Set<() => void>();
   const openOpts = (): OpenOptions => ({
     corpus: paths,
     cacheDir: o.cacheDir,
@@ -72,9 +79,8 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
     o.log.info(`Reloading the corpus (${why}).`, where);
     try {
       if (o.buildInChild !== false) {
-        const built = await buildInChild(o, paths);
-        if (built.code !== 0 && built.code !== 3) {
-          const error = built.output.split('\n').filter(Boolean).at(-1) ?? `crux index exited with ${built.code}`;
+        const error = await buildInChild(o, paths);
+        if (error) {
           o.log.error(`The new index could not be built; still answering from the previous one. ${error}`, where);
           return { ok: false, error };
         }
@@ -115,29 +121,14 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
   }
 
   function watchCorpus(debounceMs = 1_000): () => void {
-    let timer: NodeJS.Timeout | null = null;
-    const onChange = (_: string, name: string | Buffer | null) => {
-      const n = String(name ?? '');
-      if (n.split(/[\\/]/).some((part) => part.startsWith('.'))) return; // hidden files and folders are not corpus
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = null;
-        timers.delete(t);
-        void reload(`files changed under ${where.corpus}`);
-      }, debounceMs);
-      const t = timer;
-      timers.add(t);
-    };
-    const mine: FSWatcher[] = [];
-    for (const target of paths.map((p) => resolve(p)).filter((p) => existsSync(p))) {
-      const w = statSync(target).isDirectory() ? watch(target, { recursive: true }, onChange) : watch(target, onChange);
-      w.on('error', (e) => o.log.warn(`Stopped watching ${target}: ${e.message}`));
-      mine.push(w);
-    }
-    watchers.push(...mine);
+    const stop = watchPaths(paths, () => void reload(`files changed under ${where.corpus}`), {
+      debounceMs,
+      onError: (target, e) => o.log.warn(`Stopped watching ${target}: ${e.message}`),
+    });
+    stops.add(stop);
     return () => {
-      for (const w of mine) w.close();
-      if (timer) clearTimeout(timer);
+      stop();
+      stops.delete(stop);
     };
   }
 
@@ -148,9 +139,8 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
     reloading: () => running !== null,
     generation: () => gen,
     close: () => {
-      for (const w of watchers.splice(0)) w.close();
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
+      for (const stop of stops) stop();
+      stops.clear();
     },
   };
 }

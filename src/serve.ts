@@ -84,7 +84,7 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
   }
   forgetNamed = () => chooser.forget();
   const running: RunningAdapter[] = [];
-  const service = wanted.length ? await startService({ config: shard ? { ...config, httpPort: null } : config, log, store, live, running }) : null;
+  const service = wanted.length ? await startService({ config: shard ? { ...config, httpPort: null } : config, log, store, live, running, watchNamed: () => chooser.watch({ log }) }) : null;
   // A platform that fails to start is reported and skipped; the others keep running.
   for (const a of wanted) {
     try {

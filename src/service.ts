@@ -30,6 +30,8 @@ export interface ServiceOptions {
   log: Log;
   store: Store;
   live: LiveEngine;
+  /** Starts watching the named corpora's files (with watchCorpus); returns a function that stops it. */
+  watchNamed?: () => () => void;
   /** The adapters running (filled in as they start). */
   running: Stoppable[];
   /** Handle SIGTERM/SIGINT/SIGHUP (false in tests that drive stop() themselves). */
@@ -58,7 +60,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     process.on('SIGINT', onStop);
     process.on('SIGHUP', onHup);
   }
-  const unwatch = o.config.watchCorpus ? o.live.watch() : () => {};
+  const unwatchers = o.config.watchCorpus ? [o.live.watch(), o.watchNamed?.() ?? (() => {})] : [];
+  const unwatch = () => unwatchers.forEach((stop) => stop());
 
   let http: OpsServer | null = null;
   if (o.config.httpPort != null) {

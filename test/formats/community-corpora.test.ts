@@ -82,6 +82,44 @@ describe('engines for named corpora', () => {
   });
 });
 
+describe('watching named corpora (CRUX_WATCH_CORPUS)', () => {
+  /** A corpora file with the corpora "shed", holding `text`, and "garden"; a chooser over it that has opened `names`. */
+  function shed(text: string, names = ['shed', 'garden']) {
+    const dir = mkdtempSync(join(root, 'watch-'));
+    mkdirSync(join(dir, 'shed'));
+    writeFileSync(join(dir, 'shed', 'notes.md'), `# shed\n\n${text}\n`);
+    writeFileSync(join(dir, 'corpora.json'), JSON.stringify({ corpora: { shed: { paths: ['shed'] }, garden: { paths: [join(root, 'garden')] } } }));
+    const own = engineChooser({ base: () => base, corpora: readCorpora(join(dir, 'corpora.json')), cacheDir: join(dir, 'cache') });
+    const sink = memorySink();
+    const before = own.engineFor(names);
+    const stop = own.watch({ log: createLogger({ sink }), debounceMs: 100 });
+    return { dir, own, sink, before, stop };
+  }
+  const until = async (ok: () => boolean) => {
+    for (let i = 0; i < 400 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+  };
+
+  test('a change to the files of a named corpus is rebuilt and answered from, without a reload of the default corpus', async () => {
+    const { dir, own, sink, before, stop } = shed(GARDEN.replace('week', 'fortnight'));
+    const NEWER = 'The compost heap in the shed corner now gets turned twice a week.';
+    writeFileSync(join(dir, 'shed', 'notes.md'), `# shed\n\n${NEWER}\n`);
+    await until(() => own.engineFor(['garden', 'shed']) !== before);
+    stop();
+    expect(texts(own.engineFor(['garden', 'shed'])).sort()).toEqual([GARDEN, NEWER].sort());
+    expect(sink.records().map((r) => String(r.msg))).toContain('Corpora garden,shed will be opened again on their next use (files of shed changed).');
+  });
+
+  test('a rebuild that fails keeps answering from the engine already open, and says why', async () => {
+    const { dir, own, sink, before, stop } = shed(GARDEN, ['shed']);
+    writeFileSync(join(dir, 'shed', 'notes.md'), '');
+    await until(() => sink.records().some((r) => r.level === 'error'));
+    stop();
+    expect(sink.records().find((r) => r.level === 'error')?.msg).toMatch(/^The new index of corpora shed could not be built; still answering from the previous one\. \S/);
+    expect(own.engineFor(['shed'])).toBe(before);
+    expect(texts(before)).toEqual([GARDEN]);
+  });
+});
+
 describe('/crux-config corpora, then /crux', () => {
   const store = memoryStore();
   const ctx = (over: Partial<CommandContext> = {}): CommandContext => ({

@@ -6,6 +6,8 @@ import { DEFAULT_CORPUS, openEngine } from '../../src/engine.ts';
 import { FORMAT_VERSION } from '../../src/search/snapshot.ts';
 import { liveEngine, type LiveEngine } from '../../src/hotswap.ts';
 import { createLogger, memorySink } from '../../src/log.ts';
+import { startService } from '../../src/service.ts';
+import { memoryStore } from '../../src/store.ts';
 import { ServeProcess } from './helpers/serve.ts';
 
 const NEW_WORD = 'zyzzogeton';
@@ -150,5 +152,34 @@ describe('crux serve with a damaged index and a changing corpus', { timeout: 240
     expect(statuses.filter((c) => c !== 200)).toEqual([]);
     await s.waitFor((r) => /^Swapped in the new index/.test(String(r.msg)));
     expect(s.proc.exitCode).toBeNull();
+  });
+});
+
+describe('the service and the corpus watchers', () => {
+  async function serviceWith(watchCorpus: boolean) {
+    const { corpus, cache } = corpusCopy();
+    const live = liveEngine(openEngine({ corpus, cacheDir: cache }), { corpus, cacheDir: cache, log: createLogger({ sink: memorySink() }), buildInChild: false });
+    const named = { started: 0, stopped: 0 };
+    const watchNamed = () => {
+      named.started++;
+      return () => {
+        named.stopped++;
+      };
+    };
+    const service = await startService({ config: { httpPort: null, watchCorpus }, log: createLogger({ sink: memorySink() }), store: memoryStore(), live, running: [], signals: false, watchNamed });
+    return { named, service };
+  }
+
+  it('watches the named corpora too when CRUX_WATCH_CORPUS is on, and stops watching them at shutdown', async () => {
+    const { named, service } = await serviceWith(true);
+    expect(named).toEqual({ started: 1, stopped: 0 });
+    await service.shutdown('test');
+    expect(named).toEqual({ started: 1, stopped: 1 });
+  });
+
+  it('watches nothing when it is off', async () => {
+    const { named, service } = await serviceWith(false);
+    await service.shutdown('test');
+    expect(named.started).toBe(0);
   });
 });
