@@ -8,11 +8,11 @@
 // either, the Redis rows say so. Platform transport is not included (bench-discord and bench-slack measure that).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext, BenchRow } from './bench.ts';
+import { PrivateRedis } from '../test/ops/helpers/private-redis.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
@@ -28,32 +28,16 @@ function pct(sorted: number[], q: number): number {
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => ok(p));
-    });
-  });
-}
-
 /** A Redis to measure against: CRUX_TEST_REDIS_URL, or our own redis-server, or null (with why). */
-async function redisFor(dir: string): Promise<{ url: string; stop(): void } | { url: null; why: string }> {
+async function redisFor(): Promise<{ url: string; stop(): void } | { url: null; why: string }> {
   if (process.env.CRUX_TEST_REDIS_URL) return { url: process.env.CRUX_TEST_REDIS_URL, stop: () => {} };
   if (spawnSync('redis-server', ['--version']).status !== 0) return { url: null, why: 'no Redis (set CRUX_TEST_REDIS_URL or install redis-server)' };
-  const port = await freePort();
-  const data = mkdtempSync(join(dir, 'redis-'));
-  const proc = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', data], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG') {
-      return { url: `redis://127.0.0.1:${port}`, stop: () => proc.kill() };
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    const r = await PrivateRedis.start();
+    return { url: r.url, stop: () => void r.stop() };
+  } catch {
+    return { url: null, why: 'redis-server did not start' };
   }
-  proc.kill();
-  return { url: null, why: 'redis-server did not start' };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -233,7 +217,7 @@ export async function bench(ctx: Pick<BenchContext, 'quick' | 'dir'> & { passage
   const dir = join(ctx.dir, 'ops');
   mkdirSync(dir, { recursive: true });
   const rows: BenchRow[] = [];
-  const redis = await redisFor(dir);
+  const redis = await redisFor();
   try {
     const n = ctx.quick ? 1000 : 3000;
     rows.push(...(await storeLatency('memory', 'memory:', n)));
