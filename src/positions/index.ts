@@ -30,8 +30,13 @@ export interface Relevant {
 /** What the engine gives the positions step: the query, the relevant passages (best first) and the corpus. */
 export interface PositionInput {
   query: string;
-  /** Folded query words (typed and corrected), for excerpts and cue detection. */
+  /** Folded query words (typed, corrected, and negated forms found), for excerpts. */
   words: string[];
+  /**
+   * The words the topic is read from (typed and corrected): a negated form the search also matched ("unfalsifiable")
+   * is not part of what the query is about. Defaults to `words`.
+   */
+  topicWords?: string[];
   relevant: Relevant[];
   corpus: CorpusView;
 }
@@ -210,7 +215,8 @@ function analyse(input: PositionInput): Analysis {
   if (cached) return cached;
   const P = positionParams;
   const { corpus } = input;
-  const topic = parseTopic(input.words.length ? input.words.join(' ') : input.query);
+  const topicWords = input.topicWords ?? input.words;
+  const topic = parseTopic(topicWords.length ? topicWords.join(' ') : input.query);
   topic.key = keyTerms(topic, (t) => corpus.idf(t));
   // Every word of the query (its policy words too) says nothing about which point a passage makes.
   const queryTerms = new Set([...topic.terms, ...termsOf(input.words.join(' ') || input.query)]);

@@ -152,6 +152,13 @@ describe('positions on short arguments about a motion', () => {
   });
 });
 
+describe('positions when the corpus has a negated form of a topic word', () => {
+  it('reads the topic from the words typed: "unexplored" found for "exploration" does not make the arguments off topic', () => {
+    const a = ask('space', 'We should subsidize space exploration');
+    expect(a.positions.map((p) => `${p.stance}: ${ids(p).join(' ')}`).sort()).toEqual(['against: s5 s6 s7 s8', 'for: s1 s2 s3 s4']);
+  });
+});
+
 describe('positions on a question', () => {
   it('answers a yes/no question with the same sides, called yes and no', () => {
     const claim = ask('fireworks', 'We should ban fireworks', 1);
