@@ -246,7 +246,7 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     }
     const relevant: Relevant[] = kept.map((r) => lazyRelevant(passages[docPassage[r.doc]], r.score, parsed.words));
     if (!relevant.length) notices.push(nothingFound(parsed, q));
-    const input = { query: q, words: parsed.words, topicWords: parsed.topicWords, relevant, corpus: view };
+    const input = { query: q, topic: parsed.didYouMean ?? q, words: parsed.words, relevant, corpus: view };
     const { positions, notices: pn } = relevant.length ? findPositions(input) : { positions: [], notices: [] };
     const exchanges = relevant.length ? findExchanges(input, positions) : [];
     return {

@@ -33,10 +33,11 @@ export interface PositionInput {
   /** Folded query words (typed, corrected, and negated forms found), for excerpts. */
   words: string[];
   /**
-   * The words the topic is read from (typed and corrected): a negated form the search also matched ("unfalsifiable")
-   * is not part of what the query is about. Defaults to `words`.
+   * The text the topic is read from: the query with its typos corrected, linking and policy words kept ("is … real",
+   * "should ban"). Not `words`: a negated form the search also matched ("unfalsifiable") is not what the query is
+   * about. Defaults to `query`.
    */
-  topicWords?: string[];
+  topic?: string;
   relevant: Relevant[];
   corpus: CorpusView;
 }
@@ -215,8 +216,7 @@ function analyse(input: PositionInput): Analysis {
   if (cached) return cached;
   const P = positionParams;
   const { corpus } = input;
-  const topicWords = input.topicWords ?? input.words;
-  const topic = parseTopic(topicWords.length ? topicWords.join(' ') : input.query);
+  const topic = parseTopic(input.topic ?? input.query);
   topic.key = keyTerms(topic, (t) => corpus.idf(t));
   // Every word of the query (its policy words too) says nothing about which point a passage makes.
   const queryTerms = new Set([...topic.terms, ...termsOf(input.words.join(' ') || input.query)]);

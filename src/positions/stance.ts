@@ -69,6 +69,24 @@ function actionChain(toks: Array<Token & { brk?: boolean }>, i: number, text: st
   return { polarity, last };
 }
 
+/** Verbs that link a topic to what is said of it in a query ("RLHF is harmful", "is hyperstition real"). */
+const QUERY_LINKS = new Set(['is', 'are', 'was', 'were', 'be', 'seems', 'seem', 'isn', 'aren', 'wasn', 'weren']);
+
+/**
+ * A judging word that ends a query after a linking verb ("is hyperstition real", "RLHF is not harmful") is what the
+ * query says of the topic, not part of it: its position and polarity (turned by a "not" just before it). Only the
+ * last word, and only with two words besides, so a topic that holds such a word ("emergent misalignment") keeps it.
+ */
+function predicate(toks: Token[]): { at: number; polarity: number } | null {
+  const at = toks.length - 1;
+  if (at < 2) return null;
+  const v = verdictOf(toks[at].word);
+  const link = toks.findIndex((t) => QUERY_LINKS.has(t.word));
+  if (!v || link < 0 || link >= at) return null;
+  const not = toks[at - 1].word === 'not' || toks[at - 1].word === 'never';
+  return { at, polarity: not ? -v : v };
+}
+
 /** Parses a query into the thing it is about and the direction it proposes. */
 export function parseTopic(query: string): Topic {
   const toks = tokenize(query);
@@ -85,9 +103,12 @@ export function parseTopic(query: string): Topic {
     skipTo = c.last;
     break;
   }
+  const said = predicate(toks);
+  if (said) direction *= said.polarity;
   const terms = new Set<string>();
   toks.forEach((t, i) => {
     if (i >= skipFrom && i <= skipTo) return;
+    if (said && i === said.at) return;
     if (isStopWord(t.word) || t.word.length < 2) return;
     terms.add(termOf(t.word));
   });

@@ -10,10 +10,8 @@ export interface QueryTerm {
 
 export interface ParsedQuery {
   terms: QueryTerm[];
-  /** Folded query words as typed (stop words included), corrections and negated forms found, for highlighting. */
+  /** Folded query words (stop words left out unless there is nothing else), corrections and negated forms found, for highlighting. */
   words: string[];
-  /** The words the query is about: as typed and corrected, without the negated forms (for positions). */
-  topicWords: string[];
   /** The query with corrected words, when a correction was made. */
   didYouMean: string | null;
   /** Words that neither match the corpus nor have a likely correction. */
@@ -98,7 +96,6 @@ export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): Pars
   const use = content.length ? content : tokens;
   // Stop words are not highlighted either, unless the query is nothing but stop words.
   const words = use.map((t) => t.word);
-  const topicWords = [...words];
   const terms = new Map<string, number>();
   const unknown: string[] = [];
   let corrected = q;
@@ -120,7 +117,6 @@ export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): Pars
       terms.set(ft, Math.max(terms.get(ft) ?? 0, df > 0 ? 0.7 : 1));
       fixes.push({ start: t.start, end: t.end, to: fix });
       words.push(fix);
-      topicWords.push(fix);
     } else if (df === 0) unknown.push(t.word);
   }
   for (const f of fixes.reverse()) {
@@ -130,7 +126,6 @@ export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): Pars
   return {
     terms: [...terms].map(([term, weight]) => ({ term, weight })),
     words,
-    topicWords,
     didYouMean: changed ? corrected : null,
     unknown,
     onlyStopWords: tokens.length > 0 && content.length === 0,

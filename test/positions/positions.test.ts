@@ -168,6 +168,13 @@ describe('positions on a question', () => {
     expect(question.positions.find((p) => ids(p).includes('a6'))?.why?.a6).toMatch(/^yes: it says “ban”/);
   });
 
+  it('asks whether the thing is real as a yes/no question about the thing, not about the word "real"', () => {
+    const topic = ask('hyperstition', 'hyperstition');
+    const question = ask('hyperstition', 'is hyperstition real');
+    const sides = (a: Answer) => a.positions.map((p) => `${p.stance}: ${ids(p).join(' ')}`).sort();
+    expect(sides(question)).toEqual(sides(topic).map((s) => s.replace(/^for:/, 'yes:').replace(/^against:/, 'no:')));
+  });
+
   it('shows no for and against for an open question, and says what to ask instead, keeping the exchanges', () => {
     const a = ask('replies', 'why would anyone want a four-day week');
     expect(a.positions).toEqual([]);

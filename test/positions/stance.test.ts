@@ -30,6 +30,19 @@ describe('reading a query', () => {
     expect(t.direction).toBe(1);
     expect(t.action).toBeNull();
   });
+  it('reads a judging word that ends a question or claim as what is said of the topic, not part of it', () => {
+    const terms = (q: string) => [...parseTopic(q).terms];
+    expect(terms('is hyperstition real')).toEqual(['hyperstit']);
+    expect(parseTopic('is hyperstition real').direction).toBe(1);
+    expect(parseTopic('hyperstition is not real').direction).toBe(-1);
+    expect(parseTopic('is RLHF harmful').direction).toBe(-1);
+    expect(side('is RLHF harmful', 'RLHF is harmful to honesty')).toBe(1);
+  });
+
+  it('keeps a judging word that names the thing (not after a linking verb, or not at the end)', () => {
+    expect([...parseTopic('emergent misalignment').terms]).toHaveLength(2);
+    expect([...parseTopic('is hyperstition a real phenomenon').terms]).toContain('real');
+  });
 });
 
 describe('reading a side from a passage', () => {
