@@ -184,6 +184,7 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     passages,
     byId: (id) => byId.get(id),
     idf: (term) => index.idf(term),
+    df: (term) => index.df(term),
     show,
   };
   const sourceList = (() => {

@@ -1,6 +1,6 @@
 // Exchanges: a claim and the reply that answers it, from reply structure (`parent` in JSONL, `quotes` from
-// blockquotes) or from quote lines in plain-text threads. Listed when either side is relevant to the topic, best
-// first: the more relevant both sides are, and a reply from another position than its claim, the higher.
+// blockquotes) or from quote lines in plain-text threads. Listed when either side is relevant to the topic and names
+// it, best first: the more relevant both sides are, and a reply from another position than its claim, the higher.
 import type { Exchange, Passage, PassageHit } from '../types.ts';
 import type { PositionInput } from './index.ts';
 import { original, quotedBy, repliesByQuote, replyAfter } from './quotes.ts';
@@ -47,7 +47,8 @@ function structureOf(passages: Passage[]): Structure {
   return s;
 }
 
-export function exchangesFor(input: PositionInput, positionOf: Map<string, number>): Exchange[] {
+/** `about`: whether a passage is about the topic; an exchange needs one side that is. */
+export function exchangesFor(input: PositionInput, positionOf: Map<string, number>, about: (p: Passage) => boolean = () => true): Exchange[] {
   const { corpus, words } = input;
   const st = structureOf(corpus.passages);
   const score = new Map(input.relevant.map((r) => [r.passage.id, r.score]));
@@ -59,7 +60,7 @@ export function exchangesFor(input: PositionInput, positionOf: Map<string, numbe
     if (!claim || !reply) return;
     claim = original(corpus, claim);
     reply = original(corpus, reply);
-    if (claim === reply) return;
+    if (claim === reply || (!about(claim) && !about(reply))) return;
     const key = `${claim.id}\u0000${reply.id}`;
     if (found.has(key)) return;
     const c = score.get(claim.id) ?? 0;

@@ -49,6 +49,8 @@ export interface CorpusView {
   byId(id: string): Passage | undefined;
   /** Inverse document frequency of an index term (see text.termOf). */
   idf(term: string): number;
+  /** How many passages use an index term (0: none). */
+  df(term: string): number;
   /** Shows a passage as an answer would: verbatim excerpt around the query words. */
   show(p: Passage, words: string[], score: number): PassageHit;
 }
@@ -178,6 +180,18 @@ function keyTerms(topic: Topic, idf: (t: string) => number): Set<string> | null 
   return new Set([...topic.terms].filter((t) => idf(t) >= 0.8 * top));
 }
 
+/**
+ * What the query is about (stance.ts: parseTopic), less the words no passage uses: they cannot tell which passages
+ * are about it ("why would anyone want a four-day week" in a corpus that never says "anyone").
+ */
+function topicOf(input: PositionInput): Topic {
+  const topic = parseTopic(input.topic ?? input.query);
+  const used = [...topic.terms].filter((t) => input.corpus.df(t) > 0);
+  if (used.length) topic.terms = new Set(used);
+  topic.key = keyTerms(topic, (t) => input.corpus.idf(t));
+  return topic;
+}
+
 type Read = { reading: Reading; terms: Set<string>; vec: Vec };
 /** How many recent topics keep their passages' readings (per corpus): a topic asked again reuses them. */
 const TOPICS_KEPT = 32;
@@ -216,8 +230,7 @@ function analyse(input: PositionInput): Analysis {
   if (cached) return cached;
   const P = positionParams;
   const { corpus } = input;
-  const topic = parseTopic(input.topic ?? input.query);
-  topic.key = keyTerms(topic, (t) => corpus.idf(t));
+  const topic = topicOf(input);
   // Every word of the query (its policy words too) says nothing about which point a passage makes.
   const queryTerms = new Set([...topic.terms, ...termsOf(input.words.join(' ') || input.query)]);
   const weight = weightOf(corpus);
@@ -398,5 +411,9 @@ export function findExchanges(input: PositionInput, positions: Position[]): Exch
   const a = analyses.get(input);
   const positionOf = a && a.positions === positions ? a.positionOf : new Map<string, number>();
   if (!a || a.positions !== positions) positions.forEach((p, i) => p.passages.forEach((h) => positionOf.set(h.id, i)));
-  return exchangesFor(input, positionOf);
+  // An exchange is about the topic when one of its sides is: a search match on one common word is not enough.
+  const topic = a?.topic ?? topicOf(input);
+  const weight = weightOf(input.corpus);
+  const about = (p: Passage) => aboutness(wordsOf(p), topic, weight) >= positionParams.about;
+  return exchangesFor(input, positionOf, about);
 }

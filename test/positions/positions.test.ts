@@ -193,6 +193,11 @@ describe('exchanges from reply structure', () => {
     expect(pairs).toEqual(expect.arrayContaining(['c1->c2 (parent)', 'c1->c3 (parent)', 'c2->c4 (parent)']));
   });
 
+  it('leaves out a reply chain neither side of which is about the topic, though the search matched a word', () => {
+    expect(ask('replies', 'four-day week', 10).passages.map((p) => p.id)).toContain('c6');
+    expect(a.exchanges.map((x) => x.claim.id)).not.toContain('c6');
+  });
+
   it('ranks a reply from another position above one that agrees', () => {
     const across = a.exchanges.findIndex((x) => x.claim.id === 'c1' && x.reply.id === 'c2');
     const along = a.exchanges.findIndex((x) => x.claim.id === 'c1' && x.reply.id === 'c3');
