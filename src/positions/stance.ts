@@ -87,6 +87,15 @@ function predicate(toks: Token[]): { at: number; polarity: number } | null {
   return { at, polarity: not ? -v : v };
 }
 
+/** Whether a negator stands just before token i (up to 3 words back, within its clause): "should not be banned". */
+function negatedBefore(toks: Token[], i: number, text: string): boolean {
+  for (let j = i - 1; j >= Math.max(0, i - 3); j--) {
+    if (punctuationBetween(text, toks[j], toks[j + 1]) || isClauseBreak(toks[j].word)) return false;
+    if (isNegator(toks[j].word, toks[j + 1]?.word)) return true;
+  }
+  return false;
+}
+
 /** Parses a query into the thing it is about and the direction it proposes. */
 export function parseTopic(query: string): Topic {
   const toks = tokenize(query);
@@ -97,7 +106,8 @@ export function parseTopic(query: string): Topic {
   for (let i = 0; i < toks.length; i++) {
     const c = actionChain(toks, i, query);
     if (!c) continue;
-    direction = c.polarity;
+    // "We should not ban fireworks", "fireworks shouldn't be banned": the query proposes to keep them.
+    direction = negatedBefore(toks, i, query) ? -c.polarity : c.polarity;
     action = query.slice(toks[i].start, toks[c.last].end);
     skipFrom = i;
     skipTo = c.last;
@@ -109,7 +119,7 @@ export function parseTopic(query: string): Topic {
   toks.forEach((t, i) => {
     if (i >= skipFrom && i <= skipTo) return;
     if (said && i === said.at) return;
-    if (isStopWord(t.word) || t.word.length < 2) return;
+    if (isStopWord(t.word) || t.word.length < 2 || isNegator(t.word, toks[i + 1]?.word)) return;
     terms.add(termOf(t.word));
   });
   if (!terms.size) {

@@ -132,6 +132,11 @@ describe('positions on short arguments about a motion', () => {
     ]);
   });
 
+  it('swaps the sides when the motion is negated ("We should not ban fireworks")', () => {
+    const swapped = ask('fireworks', 'We should not ban fireworks', 1).positions.map((p) => `${p.stance}: ${ids(p).join(' ')}`).sort();
+    expect(swapped).toEqual(['against: a1 a2 a3 a4 a5', 'against: a10 a6 a7 a8 a9', 'for: a11 a12 a13 a14 a15', 'for: a16 a17 a18 a19 a20']);
+  });
+
   it('counts distinct authors where the corpus names them', () => {
     for (const p of a.positions) expect(p.weight.authors).toBe(5);
   });

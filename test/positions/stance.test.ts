@@ -30,6 +30,14 @@ describe('reading a query', () => {
     expect(t.direction).toBe(1);
     expect(t.action).toBeNull();
   });
+  it('reads a negated proposal as proposing the opposite, and never takes the negator for a topic word', () => {
+    for (const q of ['We should not ban fireworks', "we shouldn't ban fireworks", 'fireworks should not be banned']) expect(parseTopic(q).direction).toBe(1);
+    expect(parseTopic('fireworks should be banned').direction).toBe(-1);
+    const t = parseTopic('We should never abolish capital punishment');
+    expect([t.direction, [...t.terms].sort()]).toEqual([1, ['capit', 'punish']]);
+    expect(side('We should not ban fireworks', 'fireworks should be banned because they scare pets')).toBe(-1);
+  });
+
   it('reads a judging word that ends a question or claim as what is said of the topic, not part of it', () => {
     const terms = (q: string) => [...parseTopic(q).terms];
     expect(terms('is hyperstition real')).toEqual(['hyperstit']);
