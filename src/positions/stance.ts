@@ -73,12 +73,15 @@ function actionChain(toks: Array<Token & { brk?: boolean }>, i: number, text: st
 const QUERY_LINKS = new Set(['is', 'are', 'was', 'were', 'be', 'seems', 'seem', 'isn', 'aren', 'wasn', 'weren']);
 
 /**
- * A judging word that ends a query after a linking verb ("is hyperstition real", "RLHF is not harmful") is what the
- * query says of the topic, not part of it: its position and polarity (turned by a "not" just before it). Only the
- * last word, and only with two words besides, so a topic that holds such a word ("emergent misalignment") keeps it.
+ * A judging word that ends a query after a linking verb ("is hyperstition real", "RLHF is not harmful", "… real or
+ * not") is what the query says of the topic, not part of it: its position and polarity (turned by a "not" just
+ * before it). Only the last word, and only with two words besides, so a topic that holds such a word ("emergent
+ * misalignment") keeps it.
  */
 function predicate(toks: Token[]): { at: number; polarity: number } | null {
-  const at = toks.length - 1;
+  // "is hyperstition real or not": the judging word is the one before "or not".
+  const orNot = toks.length > 2 && toks.at(-2)!.word === 'or' && toks.at(-1)!.word === 'not';
+  const at = toks.length - (orNot ? 3 : 1);
   if (at < 2) return null;
   const v = verdictOf(toks[at].word);
   const link = toks.findIndex((t) => QUERY_LINKS.has(t.word));

@@ -41,6 +41,7 @@ describe('reading a query', () => {
   it('reads a judging word that ends a question or claim as what is said of the topic, not part of it', () => {
     const terms = (q: string) => [...parseTopic(q).terms];
     expect(terms('is hyperstition real')).toEqual(['hyperstit']);
+    expect(terms('is hyperstition real or not')).toEqual(['hyperstit']);
     expect(parseTopic('is hyperstition real').direction).toBe(1);
     expect(parseTopic('hyperstition is not real').direction).toBe(-1);
     expect(parseTopic('is RLHF harmful').direction).toBe(-1);
