@@ -6,6 +6,9 @@ import { tokenize } from '../text.ts';
 export type QuestionKind = 'yes-no' | 'open';
 
 const OPEN = new Set(['who', 'whom', 'whose', 'what', 'which', 'why', 'how', 'when', 'where']);
+/** After "what": the question asks about the thing named next. */
+const THING = new Set(['is', 'are', 'about']);
+
 // Words are split at apostrophes: "isn't" arrives as "isn" (not "don" or "won": "don't" opens commands too).
 const YES_NO = new Set([
   'is', 'are', 'am', 'was', 'were', 'do', 'does', 'did', 'can', 'could', 'should', 'would', 'will', 'shall', 'may',
@@ -18,6 +21,8 @@ export function questionKind(query: string): QuestionKind | null {
   const words = tokenize(query).map((t) => t.word);
   const first = words[0];
   if (!first) return null;
+  // "what is hyperstition", "what about hyperstition": asks about the thing itself, as its bare name would.
+  if (first === 'what' && THING.has(words[1] ?? '')) return null;
   if (OPEN.has(first)) return 'open';
   if (!YES_NO.has(first)) return null;
   // "is it X or Y" offers answers to choose from; "X or not" is still yes or no.

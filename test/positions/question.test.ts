@@ -15,7 +15,7 @@ describe('telling questions from topics and claims', () => {
     expect(questionKind('is sycophancy caused by RL or already present in base models')).toBe('open');
   });
 
-  it('leaves topics, claims and commands alone', () => {
-    for (const q of ['hyperstition', 'We should ban fireworks', 'hyperstition?', "don't trust the labs", '', '   ']) expect(questionKind(q)).toBeNull();
+  it('leaves topics, claims and commands alone, and "what is X" asks about X as its name would', () => {
+    for (const q of ['what is hyperstition', 'What about the void?', 'hyperstition', 'We should ban fireworks', 'hyperstition?', "don't trust the labs", '', '   ']) expect(questionKind(q)).toBeNull();
   });
 });
