@@ -16,8 +16,10 @@ const YES_NO = new Set([
   'shouldn', 'wouldn', 'hasn', 'haven', 'hadn',
 ]);
 
-/** The kind of question a query asks, from its first word; null for a topic or a claim. */
+/** The kind of question a query asks, from its first word; null for a topic, a claim or a text of several sentences. */
 export function questionKind(query: string): QuestionKind | null {
+  // Several sentences are a text (a message someone asked Crux to find the crux of), not one question.
+  if (/[.!?…]\s+\S/.test(query.trim())) return null;
   const words = tokenize(query).map((t) => t.word);
   const first = words[0];
   if (!first) return null;

@@ -15,6 +15,10 @@ describe('telling questions from topics and claims', () => {
     expect(questionKind('is sycophancy caused by RL or already present in base models')).toBe('open');
   });
 
+  it('reads a text of several sentences (a message to find the crux of) as a text, not as its first question', () => {
+    expect(questionKind('Why would anyone doubt it? Hyperstition is obviously real and the labs act on it.')).toBeNull();
+  });
+
   it('leaves topics, claims and commands alone, and "what is X" asks about X as its name would', () => {
     for (const q of ['what is hyperstition', 'What about the void?', 'hyperstition', 'We should ban fireworks', 'hyperstition?', "don't trust the labs", '', '   ']) expect(questionKind(q)).toBeNull();
   });
