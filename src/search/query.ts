@@ -43,6 +43,21 @@ export class Vocabulary {
     this.tree();
   }
 
+  /** Vocabulary words within `edits` insertions, deletions or substitutions of `word`, with their frequencies. */
+  private *within(word: string, edits: number): Iterable<[string, number]> {
+    for (const [cand, [df]] of this.tree().fuzzyGet(word, edits)) yield [cand, df];
+  }
+
+  /** Vocabulary words that are `word` with two neighbouring letters swapped. */
+  private *swaps(word: string): Iterable<[string, number]> {
+    for (let i = 0; i + 1 < word.length; i++) {
+      if (word[i] === word[i + 1]) continue;
+      const cand = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+      const df = this.index.wordFreq(cand);
+      if (df > 0) yield [cand, df];
+    }
+  }
+
   /** The most frequent vocabulary word within a small edit distance of `word`, if clearly more common. */
   correct(word: string): string | null {
     // Very long "words" (pasted hashes, keyboard mashing) are no typos, and fuzzy search on them is slow.
@@ -53,8 +68,10 @@ export class Vocabulary {
     let bestDf = 0;
     // Nearest first: a word one edit away always beats one two edits away, and the two-edit search is the slow
     // part of a query with a typo, so it runs only when nothing is one edit away.
+    // Two swapped letters ("defualt") count as one edit: the commonest slip of the fingers.
     for (let edits = 1; edits <= maxEdits && !best; edits++) {
-      for (const [cand, [df]] of this.tree().fuzzyGet(word, edits)) {
+      const near: Iterable<[string, number]> = edits === 1 ? [...this.within(word, 1), ...this.swaps(word)] : this.within(word, edits);
+      for (const [cand, df] of near) {
         if (cand === word || isStopWord(cand)) continue;
         if (df > bestDf) {
           best = cand;
@@ -63,6 +80,8 @@ export class Vocabulary {
       }
     }
     if (!best) return null;
+    // "blamed" finds what "blame" finds (one index term), so it is no typo even where only "blame" is written.
+    if (termOf(best) === termOf(word)) return null;
     return own === 0 || bestDf >= MUCH_MORE_FREQUENT * own ? best : null;
   }
 }

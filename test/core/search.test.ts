@@ -109,6 +109,20 @@ describe('typo tolerance', () => {
     expect(rank.ask('hyperstition').didYouMean).toBeNull();
   });
 
+  it('corrects two swapped letters as one slip: "agnecy" finds agency', () => {
+    const a = rank.ask('agnecy');
+    expect(a.didYouMean).toBe('agency');
+    expect(a.passages.map((p) => p.id)).toEqual(['debate:L7']);
+  });
+
+  it('offers no correction for another form of a word the corpus uses: "blamed" finds "blame" as typed', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'blame.txt'), 'The labs blame the writers of science fiction.\nNobody is to blame for the weather.\nGardens today.\n');
+    const a = openEngine({ corpus: dir, cacheDir: tempDir() }).ask('blamed');
+    expect(a.didYouMean).toBeNull();
+    expect(a.passages.map((p) => p.id).sort()).toEqual(['blame:L1', 'blame:L2']);
+  });
+
   it('finds typos against the real corpus too: the bundled hyperstition thread', () => {
     const e = openEngine({ cacheDir: tempDir() });
     for (const typo of ['hyperstiton', 'hypersticion']) {
