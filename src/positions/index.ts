@@ -122,6 +122,12 @@ function aboutness(words: Word[], topic: Topic, weight: (t: string) => number): 
   return all ? got / all : 0;
 }
 
+/** Whether a passage is about the topic: it names at least `about` of the topic's words, by weight. */
+function aboutTest(input: PositionInput, topic: Topic): (p: Passage) => boolean {
+  const weight = weightOf(input.corpus);
+  return (p) => aboutness(wordsOf(p), topic, weight) >= positionParams.about;
+}
+
 /**
  * Passages (by index) whose every sentence also occurs in one longer passage of the list: partial copies, which
  * count once, in the longer passage. Sentences are compared by their folded words (punctuation and case aside).
@@ -188,9 +194,27 @@ function topicOf(input: PositionInput): Topic {
   const topic = parseTopic(input.topic ?? input.query);
   const used = [...topic.terms].filter((t) => input.corpus.df(t) > 0);
   if (used.length) topic.terms = new Set(used);
+  // A long text (a message someone asked Crux to find the crux of) is about the few words its passages share most:
+  // no passage names half of a paragraph's words.
+  if (topic.terms.size > MANY_TERMS) {
+    const uses = new Map([...topic.terms].map((t) => [t, 0]));
+    for (const r of input.relevant) for (const t of new Set(wordsOf(r.passage).map((w) => w.stem))) if (uses.has(t)) uses.set(t, uses.get(t)! + 1);
+    const idf = (t: string) => input.corpus.idf(t);
+    const ranked = [...uses].sort((a, b) => b[1] - a[1] || idf(b[0]) - idf(a[0]));
+    const top = ranked[0][1];
+    topic.terms = new Set(ranked.filter(([, n], i) => i === 0 || (n >= SHARED * top && i < TEXT_TERMS)).map(([t]) => t));
+  }
   topic.key = keyTerms(topic, (t) => input.corpus.idf(t));
   return topic;
 }
+
+/**
+ * More topic words than this make a text rather than a topic. A text's topic is the word its relevant passages use
+ * most, with up to TEXT_TERMS - 1 more that at least SHARED as many of them use.
+ */
+const MANY_TERMS = 6;
+const TEXT_TERMS = 3;
+const SHARED = 0.5;
 
 type Read = { reading: Reading; terms: Set<string>; vec: Vec };
 /** How many recent topics keep their passages' readings (per corpus): a topic asked again reuses them. */
@@ -234,6 +258,7 @@ function analyse(input: PositionInput): Analysis {
   // Every word of the query (its policy words too) says nothing about which point a passage makes.
   const queryTerms = new Set([...topic.terms, ...termsOf(input.words.join(' ') || input.query)]);
   const weight = weightOf(corpus);
+  const isAbout = aboutTest(input, topic);
   const readings = readingsFor(corpus, topic, queryTerms);
   const items: Item[] = [];
   const rel = input.relevant;
@@ -250,7 +275,7 @@ function analyse(input: PositionInput): Analysis {
     }
     const text = r.passage.text;
     const words = wordsOf(r.passage);
-    if (aboutness(words, topic, weight) < P.about) continue;
+    if (!isAbout(r.passage)) continue;
     // A passage whose sentences another relevant passage repeats in full (a partial copy) counts once, in the longer.
     if (copied.has(k)) continue;
     let read = readings.get(r.passage);
@@ -382,10 +407,19 @@ function surface(p: Passage, term: string): string {
   return w ? p.text.slice(w.start, w.end) : term;
 }
 
+/** The query as notices name it: a long one (a whole message) cut after a few words. */
+function named(query: string): string {
+  const q = query.replace(/\s+/g, ' ').trim();
+  if (q.length <= 60) return `“${q}”`;
+  const cut = q.slice(0, 60);
+  return `“${cut.slice(0, cut.lastIndexOf(' ') > 20 ? cut.lastIndexOf(' ') : 60)} …”`;
+}
+
 export function findPositions(input: PositionInput): { positions: Position[]; notices: string[] } {
+  const topic = named(input.query);
   if (questionKind(input.query) === 'open') {
     // Sides need a claim to take: for and against "who should write it" would be noise.
-    const notice = `“${input.query}” is an open question, and positions are the sides people take on a claim: ask about one answer (“… should …”, “… is …”) to see them.`;
+    const notice = `${topic} is an open question, and positions are the sides people take on a claim: ask about one answer (“… should …”, “… is …”) to see them.`;
     return { positions: [], notices: [notice] };
   }
   const a = analyse(input);
@@ -393,16 +427,16 @@ export function findPositions(input: PositionInput): { positions: Position[]; no
   const about = a.items.length;
   if (about < positionParams.minAbout) {
     const n = about === 0 ? 'No passage' : about === 1 ? 'Only 1 passage' : `Only ${about} passages`;
-    notices.push(`${n} ${about === 1 || about === 0 ? 'is' : 'are'} about “${input.query}”: too few to tell positions apart.`);
+    notices.push(`${n} ${about === 1 || about === 0 ? 'is' : 'are'} about ${topic}: too few to tell positions apart.`);
   } else if (!a.positions.length) {
-    notices.push(`The ${about} passages about “${input.query}” take no clear side: no positions to show.`);
+    notices.push(`The ${about} passages about ${topic} take no clear side: no positions to show.`);
   } else {
     const sides = new Set(a.positions.map((p) => p.stance));
     const only = [...sides][0];
     const oneSide = only === 'yes' || only === 'no' ? `answers ${only} to` : `is ${only}`;
-    if (sides.size === 1) notices.push(`Every position found ${oneSide} “${input.query}”: no passage clearly takes the other side.`);
+    if (sides.size === 1) notices.push(`Every position found ${oneSide} ${topic}: no passage clearly takes the other side.`);
     const placed = a.positionOf.size;
-    if (placed < about) notices.push(`${about - placed} of the ${about} passages about “${input.query}” fit no position (no clear side, or a point nobody else makes).`);
+    if (placed < about) notices.push(`${about - placed} of the ${about} passages about ${topic} fit no position (no clear side, or a point nobody else makes).`);
   }
   return { positions: a.positions, notices };
 }
@@ -412,8 +446,5 @@ export function findExchanges(input: PositionInput, positions: Position[]): Exch
   const positionOf = a && a.positions === positions ? a.positionOf : new Map<string, number>();
   if (!a || a.positions !== positions) positions.forEach((p, i) => p.passages.forEach((h) => positionOf.set(h.id, i)));
   // An exchange is about the topic when one of its sides is: a search match on one common word is not enough.
-  const topic = a?.topic ?? topicOf(input);
-  const weight = weightOf(input.corpus);
-  const about = (p: Passage) => aboutness(wordsOf(p), topic, weight) >= positionParams.about;
-  return exchangesFor(input, positionOf, about);
+  return exchangesFor(input, positionOf, aboutTest(input, a?.topic ?? topicOf(input)));
 }

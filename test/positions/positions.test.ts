@@ -137,6 +137,15 @@ describe('positions on short arguments about a motion', () => {
     expect(swapped).toEqual(['against: a1 a2 a3 a4 a5', 'against: a10 a6 a7 a8 a9', 'for: a11 a12 a13 a14 a15', 'for: a16 a17 a18 a19 a20']);
   });
 
+  it('finds both sides for a whole message about the motion, reading its topic from the words its passages share most', () => {
+    const message = 'Honestly, fireworks are a menace. The noise terrifies pets every year, they start fires in dry summers, and the smoke is awful. I think we should ban them.';
+    const a = ask('fireworks', message, 1);
+    const side = (stance: string) => a.positions.filter((p) => p.stance === stance).flatMap((p) => ids(p)).sort();
+    expect(side('for')).toEqual(['a1', 'a10', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9']);
+    expect(side('against')).toEqual(['a11', 'a12', 'a13', 'a14', 'a15', 'a16', 'a17', 'a18', 'a19', 'a20']);
+    expect(a.notices).toEqual(['1 of the 21 passages about “Honestly, fireworks are a menace. The noise terrifies pets …” fit no position (no clear side, or a point nobody else makes).']);
+  });
+
   it('counts distinct authors where the corpus names them', () => {
     for (const p of a.positions) expect(p.weight.authors).toBe(5);
   });
