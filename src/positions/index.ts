@@ -198,7 +198,7 @@ function topicOf(input: PositionInput): Topic {
   // no passage names half of a paragraph's words.
   if (topic.terms.size > MANY_TERMS) {
     const uses = new Map([...topic.terms].map((t) => [t, 0]));
-    for (const r of input.relevant) for (const t of new Set(wordsOf(r.passage).map((w) => w.stem))) if (uses.has(t)) uses.set(t, uses.get(t)! + 1);
+    for (const r of input.relevant.slice(0, TEXT_POOL)) for (const t of new Set(wordsOf(r.passage).map((w) => w.stem))) if (uses.has(t)) uses.set(t, uses.get(t)! + 1);
     const idf = (t: string) => input.corpus.idf(t);
     const ranked = [...uses].sort((a, b) => b[1] - a[1] || idf(b[0]) - idf(a[0]));
     const top = ranked[0][1];
@@ -209,12 +209,13 @@ function topicOf(input: PositionInput): Topic {
 }
 
 /**
- * More topic words than this make a text rather than a topic. A text's topic is the word its relevant passages use
- * most, with up to TEXT_TERMS - 1 more that at least SHARED as many of them use.
+ * More topic words than this make a text rather than a topic. A text's topic is the word its TEXT_POOL best passages
+ * use most, with up to TEXT_TERMS - 1 more that at least SHARED as many of them use.
  */
 const MANY_TERMS = 6;
 const TEXT_TERMS = 3;
-const SHARED = 0.5;
+const SHARED = 0.7;
+const TEXT_POOL = 10;
 
 type Read = { reading: Reading; terms: Set<string>; vec: Vec };
 /** How many recent topics keep their passages' readings (per corpus): a topic asked again reuses them. */
