@@ -336,7 +336,8 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
       const end = (toks[j].word === 'hold' || toks[j].word === 'holds') && toks[j + 1]?.word === 'up' ? j + 1 : j;
       if (negBy[j] >= 0) used.add(negBy[j]);
       for (let k = i + 1; k <= end; k++) consumed[k] = 1;
-      cues.push({ polarity: v * sign(negBy, j), weight: 2 * scale, start: toks[i].start, end: toks[end].end, kind: 'verdict' });
+      // The cue shows its negator too, even one before the topic ("No hyperstitioning is necessary").
+      cues.push({ polarity: v * sign(negBy, j), weight: 2 * scale, start: Math.min(toks[i].start, startOf(toks, negBy, j)), end: toks[end].end, kind: 'verdict' });
       stated = true;
     }
     // A judging word aimed at the topic: "related to X", "evidence for X", "sceptical of X", "unrelated to X".

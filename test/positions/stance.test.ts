@@ -97,4 +97,10 @@ describe('reading a side from a passage', () => {
     expect(cues('We should abolish capital punishment', 'we should not abolish capital punishment')).toEqual(['not abolish']);
     expect(cues('hyperstition', 'hyperstition seems like a uniquely weak argument')).toEqual(['hyperstition seems like a uniquely weak']);
   });
+
+  it('shows the negator that turns a verdict, even before the topic', () => {
+    const text = 'No hyperstitioning is necessary to bring power-seeking into existence.';
+    expect(cues('hyperstition', text)).toEqual(['No hyperstitioning is necessary']);
+    expect(side('hyperstition', text)).toBe(-1);
+  });
 });
