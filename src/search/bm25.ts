@@ -108,6 +108,32 @@ export class Bm25Index {
     return id === undefined ? 0 : this.data.offsets[id + 1] - this.data.offsets[id];
   }
 
+  /**
+   * Number of documents holding both index terms. Postings are in document order: each posting of the rarer term is
+   * looked up in the commoner one by binary search, onward from the last hit.
+   */
+  together(a: string, b: string): number {
+    const ia = this.termId.get(a);
+    const ib = this.termId.get(b);
+    if (ia === undefined || ib === undefined) return 0;
+    const { offsets, docs } = this.data;
+    const [rare, common] = offsets[ia + 1] - offsets[ia] <= offsets[ib + 1] - offsets[ib] ? [ia, ib] : [ib, ia];
+    let lo = offsets[common];
+    const end = offsets[common + 1];
+    let n = 0;
+    for (let p = offsets[rare]; p < offsets[rare + 1] && lo < end; p++) {
+      const d = docs[p];
+      let hi = end;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (docs[mid] < d) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < end && docs[lo] === d) n++;
+    }
+    return n;
+  }
+
   /** Number of documents using a surface word (0 when absent). */
   wordFreq(word: string): number {
     const id = this.wordId.get(word);

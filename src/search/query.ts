@@ -58,14 +58,22 @@ export class Vocabulary {
     }
   }
 
-  /** The most frequent vocabulary word within a small edit distance of `word`, if clearly more common. */
-  correct(word: string): string | null {
+  /**
+   * The likeliest vocabulary word within a small edit distance of `word`, if clearly more common: the one found with
+   * the other words of the query most often ("persona slection": selection, not the commoner section), else the
+   * most frequent.
+   */
+  correct(word: string, context: readonly string[] = []): string | null {
     // Very long "words" (pasted hashes, keyboard mashing) are no typos, and fuzzy search on them is slow.
     if (word.length < 4 || word.length > 30 || /\d/.test(word)) return null;
     const maxEdits = word.length >= 8 ? 2 : 1;
     const own = this.index.wordFreq(word);
     let best: string | null = null;
     let bestDf = 0;
+    let bestWith = 0;
+    // Documents a candidate shares with the query's other words (the rarest few, to keep it cheap).
+    const others = [...context].sort((a, b) => this.index.df(a) - this.index.df(b)).slice(0, 3);
+    const withContext = (cand: string) => others.reduce((n, t) => n + this.index.together(termOf(cand), t), 0);
     // Nearest first: a word one edit away always beats one two edits away, and the two-edit search is the slow
     // part of a query with a typo, so it runs only when nothing is one edit away.
     // Two swapped letters ("defualt") count as one edit: the commonest slip of the fingers.
@@ -73,9 +81,11 @@ export class Vocabulary {
       const near: Iterable<[string, number]> = edits === 1 ? [...this.within(word, 1), ...this.swaps(word)] : this.within(word, edits);
       for (const [cand, df] of near) {
         if (cand === word || isStopWord(cand)) continue;
-        if (df > bestDf) {
+        const w = others.length ? withContext(cand) : 0;
+        if (w > bestWith || (w === bestWith && df > bestDf)) {
           best = cand;
           bestDf = df;
+          bestWith = w;
         }
       }
     }
@@ -117,6 +127,8 @@ export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): Pars
   const words = use.map((t) => t.word);
   const terms = new Map<string, number>();
   const unknown: string[] = [];
+  // The query's words the corpus uses: the context a typo fix is chosen in.
+  const known = [...new Set(use.map((t) => termOf(t.word)).filter((t) => index.df(t) > 0))];
   let corrected = q;
   let changed = false;
   // Replace from the end so earlier offsets stay valid.
@@ -124,7 +136,7 @@ export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): Pars
   for (const t of use) {
     const term = termOf(t.word);
     const df = index.df(term);
-    const fix = index.wordFreq(t.word) <= 3 ? vocab.correct(t.word) : null;
+    const fix = index.wordFreq(t.word) <= 3 ? vocab.correct(t.word, known.filter((k) => k !== term)) : null;
     if (df > 0) terms.set(term, Math.max(terms.get(term) ?? 0, 1));
     for (const v of negations(term, t.word, index)) {
       if (terms.has(v.term)) continue;

@@ -115,6 +115,15 @@ describe('typo tolerance', () => {
     expect(a.passages.map((p) => p.id)).toEqual(['debate:L7']);
   });
 
+  it('chooses the correction found with the other words of the query over a commoner one: "persona slection"', () => {
+    const dir = tempDir();
+    const lines = ['The persona selection model explains a lot.', 'Persona selection happens in pretraining.', ...Array.from({ length: 5 }, (_, i) => `Section ${i + 1} of the report is long.`)];
+    writeFileSync(join(dir, 'notes.txt'), lines.join('\n') + '\n');
+    const e = openEngine({ corpus: dir, cacheDir: tempDir() });
+    expect(e.ask('persona slection').didYouMean).toBe('persona selection');
+    expect(e.ask('slection').didYouMean).toBe('section'); // alone, the commoner word
+  });
+
   it('offers no correction for another form of a word the corpus uses: "blamed" finds "blame" as typed', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'blame.txt'), 'The labs blame the writers of science fiction.\nNobody is to blame for the weather.\nGardens today.\n');
