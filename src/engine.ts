@@ -11,7 +11,7 @@ import { Bm25Index } from './search/bm25.ts';
 import { parseQuery, Vocabulary } from './search/query.ts';
 import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError, type Snapshot } from './search/snapshot.ts';
 import { excerpt } from './excerpt.ts';
-import { cleanQuery, fold } from './text.ts';
+import { cleanQuery, clipText, fold } from './text.ts';
 import { describeFilters, hasFilters, mergeFilters, parseFilters, passageFilter, type Filters } from './filters.ts';
 import { UserError } from './errors.ts';
 import { findExchanges, findPositions, type CorpusView, type Relevant } from './positions/index.ts';
@@ -22,10 +22,6 @@ export const DEFAULT_CACHE = join(REPO_ROOT, 'data', '.cache');
 
 export const DEFAULT_LIMIT = 5;
 
-/** Query text echoed in a notice, cut to a readable length. */
-function clip(s: string, max = 60): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
-}
 export const MAX_LIMIT = 50;
 /** Queries longer than this many distinct words keep only their most telling ones. */
 const MAX_QUERY_TERMS = 32;
@@ -295,8 +291,8 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
 
   /** Why nothing was found, in words the asker can act on. */
   function nothingFound(parsed: { unknown: string[]; onlyStopWords: boolean }, q: string): string {
-    if (parsed.onlyStopWords) return `"${clip(q)}" is made of words too common to search for; try a more specific topic.`;
-    const what = parsed.unknown.length ? parsed.unknown.map((w) => `"${clip(w)}"`).join(', ') : `"${clip(q)}"`;
+    if (parsed.onlyStopWords) return `"${clipText(q)}" is made of words too common to search for; try a more specific topic.`;
+    const what = parsed.unknown.length ? parsed.unknown.map((w) => `"${clipText(w)}"`).join(', ') : `"${clipText(q)}"`;
     return `Nothing in the corpus mentions ${what}.`;
   }
 

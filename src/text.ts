@@ -132,3 +132,17 @@ export function cleanQuery(q: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/**
+ * Text echoed in a notice (a long query, a whole message), cut after about `max` characters: at a space when one is
+ * near, never inside a character, with " …" marking the cut.
+ */
+export function clipText(s: string, max = 60): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  if (t.length <= max) return t;
+  let cut = max;
+  if (/[\uD800-\uDBFF]/.test(t[cut - 1])) cut--; // a surrogate pair stays whole
+  const space = t.lastIndexOf(' ', cut);
+  if (space > max / 3) cut = space;
+  return `${t.slice(0, cut)} …`;
+}

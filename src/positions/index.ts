@@ -11,7 +11,7 @@
 // 5. Label each position with a phrase its passages share, or the words around its best passage's cue.
 // Every step is recorded in `why`, per passage; passages that fit no position are counted in a notice.
 import type { Exchange, Passage, PassageHit, Position, Stance } from '../types.ts';
-import { termsOf } from '../text.ts';
+import { clipText, termsOf } from '../text.ts';
 import { clearWords, sentenceRanges, wordsOf, type Word } from './words.ts';
 import { parseTopic, readStance, type Reading, type Topic } from './stance.ts';
 import { contentTerms, cosine, groupSides, vectorOf, type Group, type Member, type Vec } from './group.ts';
@@ -408,16 +408,8 @@ function surface(p: Passage, term: string): string {
   return w ? p.text.slice(w.start, w.end) : term;
 }
 
-/** The query as notices name it: a long one (a whole message) cut after a few words. */
-function named(query: string): string {
-  const q = query.replace(/\s+/g, ' ').trim();
-  if (q.length <= 60) return `“${q}”`;
-  const cut = q.slice(0, 60);
-  return `“${cut.slice(0, cut.lastIndexOf(' ') > 20 ? cut.lastIndexOf(' ') : 60)} …”`;
-}
-
 export function findPositions(input: PositionInput): { positions: Position[]; notices: string[] } {
-  const topic = named(input.query);
+  const topic = `“${clipText(input.query)}”`; // a whole message is cut after a few words
   if (questionKind(input.query) === 'open') {
     // Sides need a claim to take: for and against "who should write it" would be noise.
     const notice = `${topic} is an open question, and positions are the sides people take on a claim: ask about one answer (“… should …”, “… is …”) to see them.`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { excerpt, EXCERPT_CHARS } from '../../src/excerpt.ts';
-import { isStopWord, sentences, termOf, tokenize } from '../../src/text.ts';
+import { clipText, isStopWord, sentences, termOf, tokenize } from '../../src/text.ts';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { REPO } from './helpers.ts';
 
@@ -144,5 +144,23 @@ describe('words', () => {
       const expected = [...text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu)].map((m) => [m.index, m.index! + m[0].length]);
       expect(tokenize(text).map((t) => [t.start, t.end]), JSON.stringify(text)).toEqual(expected);
     }
+  });
+});
+
+describe('text echoed in a notice', () => {
+  it('is cut after about 60 characters at a space, with " …", and left alone when short', () => {
+    const message = 'Honestly, fireworks are a menace. The noise terrifies pets every year, and the smoke is awful.';
+    expect(clipText(message)).toBe('Honestly, fireworks are a menace. The noise terrifies pets …');
+    expect(clipText('  hyperstition\n')).toBe('hyperstition');
+  });
+
+  it('never cuts inside a character made of two UTF-16 units', () => {
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    for (const text of ['😀'.repeat(40), `a${'😀'.repeat(40)}`]) {
+      const cut = clipText(text);
+      expect(cut.endsWith(' …')).toBe(true);
+      expect(lone.test(cut), cut).toBe(false);
+    }
+    expect(clipText(`a${'😀'.repeat(40)}`)).toBe(`a${'😀'.repeat(29)} …`);
   });
 });
