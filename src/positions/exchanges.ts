@@ -48,7 +48,7 @@ function structureOf(passages: Passage[]): Structure {
 }
 
 /** `about`: whether a passage is about the topic; an exchange needs one side that is. */
-export function exchangesFor(input: PositionInput, positionOf: Map<string, number>, about: (p: Passage) => boolean = () => true): Exchange[] {
+export function exchangesFor(input: PositionInput, positionOf: Map<string, number>, about: (p: Passage) => boolean): Exchange[] {
   const { corpus, words } = input;
   const st = structureOf(corpus.passages);
   const score = new Map(input.relevant.map((r) => [r.passage.id, r.score]));

@@ -346,7 +346,8 @@ function place(result: Analysis, input: PositionInput): void {
     if (mine.length >= P.minSide && !groups.some((g) => g.side === side)) groups.push({ side, members: mine, anchors: [] });
   }
   groups = pick(groups, P.maxPositions);
-  result.positions = groups.map((g) => toPosition(g, items, topic, input, weight));
+  const sideName = sideNamer(input.query);
+  result.positions = groups.map((g) => toPosition(g, items, topic, input, weight, sideName));
   result.positions.forEach((p, pi) => p.passages.forEach((h) => result.positionOf.set(h.id, pi)));
 }
 
@@ -358,8 +359,7 @@ function pick(groups: Group[], max: number): Group[] {
   return [...firsts, ...rest].slice(0, max).sort((a, b) => b.members.length - a.members.length);
 }
 
-function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput, weight: (t: string) => number): Position {
-  const sideName = sideNamer(input.query);
+function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput, weight: (t: string) => number, sideName: (side: number) => Stance): Position {
   // Best representative first: the passage most like the others, with its own cue, ranked higher by retrieval.
   // Mean similarity to the other members: (v_i · Σv − v_i · v_i) / (m − 1), with unit vectors.
   const sum: Vec = new Map();
