@@ -1,8 +1,8 @@
 // The platform adapters npm start can run next to the terminal. Each starts only when its configuration is present.
 import type { Config } from '../src/config.ts';
-import type { Engine } from '../src/engine.ts';
-import type { Store } from '../src/store.ts';
-import type { EngineChooser } from '../src/engines.ts';
+import type { Engine } from '../src/core/engine.ts';
+import type { Store } from '../src/service/store.ts';
+import type { EngineChooser } from '../src/service/engines.ts';
 import { slackAdapter } from './slack/index.ts';
 import { discordAdapter } from './discord/index.ts';
 

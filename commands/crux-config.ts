@@ -1,7 +1,7 @@
 // /crux-config: show or change this community's settings (visibility, sources, corpora, rate limits).
 // Discord registers it for members with Manage Server only; Slack reaches it as `/crux config …` for admins or a list.
 import { isUserError } from '../src/errors.ts';
-import { describeSettings, getSettings, resetSettings, setSetting, SETTING_NAMES } from '../src/settings.ts';
+import { describeSettings, getSettings, resetSettings, setSetting, SETTING_NAMES } from '../src/service/settings.ts';
 import { defineCommand, type Args } from './types.ts';
 
 const WHO_MAY = 'Only members with Manage Server (Discord) or workspace admins and the people listed in CRUX_SLACK_CONFIG_USERS (Slack) can change Crux settings.';

@@ -1,9 +1,9 @@
 // /crux <topic>: the best passages, the positions taken, and the exchanges where they meet.
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/engine.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/core/engine.ts';
 import { isUserError } from '../src/errors.ts';
-import { optionFilters } from '../src/filters.ts';
-import { engineForCommunity } from '../src/engines.ts';
-import { sourcesFor } from '../src/settings.ts';
+import { optionFilters } from '../src/core/filters.ts';
+import { engineForCommunity } from '../src/service/engines.ts';
+import { sourcesFor } from '../src/service/settings.ts';
 import { defineCommand } from './types.ts';
 
 export const MAX_TOPIC_LENGTH = 500;

@@ -1,7 +1,7 @@
 // "Find the crux" on a message: the message's own text is the query.
 import { isUserError } from '../src/errors.ts';
-import { sourcesFor } from '../src/settings.ts';
-import { engineForCommunity } from '../src/engines.ts';
+import { sourcesFor } from '../src/service/settings.ts';
+import { engineForCommunity } from '../src/service/engines.ts';
 import { defineCommand } from './types.ts';
 
 export default defineCommand({

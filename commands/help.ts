@@ -1,5 +1,5 @@
 // Help, generated from the command definitions so it cannot drift from what the commands do.
-import type { HelpEntry } from '../src/reply.ts';
+import type { HelpEntry } from '../src/core/reply.ts';
 import { defineCommand, type Command } from './types.ts';
 
 export function helpEntries(commands: Command[]): HelpEntry[] {

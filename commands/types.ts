@@ -1,9 +1,9 @@
 // A command is data (name, description, options) plus a handler; adapters turn the data into registrations.
-import type { Engine } from '../src/engine.ts';
-import type { Reply } from '../src/reply.ts';
-import type { Store } from '../src/store.ts';
-import type { CommunitySettings } from '../src/settings.ts';
-import type { EngineChooser } from '../src/engines.ts';
+import type { Engine } from '../src/core/engine.ts';
+import type { Reply } from '../src/core/reply.ts';
+import type { Store } from '../src/service/store.ts';
+import type { CommunitySettings } from '../src/service/settings.ts';
+import type { EngineChooser } from '../src/service/engines.ts';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -18,7 +18,7 @@ export interface CommandOption {
   max?: number;
   maxLength?: number;
   /**
-   * The core also reads this option as name:value inside the topic (the filters of src/filters.ts): text front ends
+   * The core also reads this option as name:value inside the topic (the filters of src/core/filters.ts): text front ends
    * (Slack) leave it in the topic, where it keeps working with everything that redoes the query (buttons).
    */
   inTopic?: boolean;
@@ -36,7 +36,7 @@ export interface CommandContext {
   communityId?: string;
   /** The shared store (per-community settings live there); needed by /crux-config. */
   store?: Store;
-  /** The community's settings (src/settings.ts getSettings), when the adapter looked them up. */
+  /** The community's settings (src/service/settings.ts getSettings), when the adapter looked them up. */
   settings?: CommunitySettings;
   /** Engines for named corpora (data/corpora.json), for communities that chose some (settings.corpora). */
   engines?: EngineChooser;

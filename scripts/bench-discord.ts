@@ -1,5 +1,5 @@
 // Discord end to end, on loopback: the real discord.js Client logged in to the fake Discord of the tests
-// (test/discord/fake-discord.ts), answering INTERACTION_CREATE events over the seed corpus.
+// (test/adapters/discord/fake-discord.ts), answering INTERACTION_CREATE events over the seed corpus.
 //
 // The fake Discord and the load run in a worker thread, so their clock and their sockets are not held up while the bot
 // computes an answer: latency is measured from the moment the fake gateway sends INTERACTION_CREATE to the moment the
@@ -16,9 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { startDiscord } from '../adapters/discord/index.ts';
 import { readConfig } from '../src/config.ts';
-import { openEngine } from '../src/engine.ts';
-import { memoryStore } from '../src/store.ts';
-import { APP_ID, FAKE_TOKEN, FakeDiscord, type RestCall } from '../test/discord/fake-discord.ts';
+import { openEngine } from '../src/core/engine.ts';
+import { memoryStore } from '../src/service/store.ts';
+import { APP_ID, FAKE_TOKEN, FakeDiscord, type RestCall } from '../test/adapters/discord/fake-discord.ts';
 import type { BenchContext, BenchRow } from './bench.ts';
 
 const TOPICS = ['hyperstition', 'sycophancy', 'agency by default', 'persona selection model', 'inoculation prompting', 'the void', 'hyperstiton', 'security commitments'];

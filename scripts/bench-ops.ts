@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext, BenchRow } from './bench.ts';
-import { PrivateRedis } from '../test/ops/helpers/private-redis.ts';
+import { PrivateRedis } from '../test/service/helpers/private-redis.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
@@ -44,7 +44,7 @@ async function redisFor(): Promise<{ url: string; stop(): void } | { url: null; 
 // Store latency
 
 async function storeLatency(kind: string, url: string, n: number): Promise<BenchRow[]> {
-  const { openStore } = await import('../src/store.ts');
+  const { openStore } = await import('../src/service/store.ts');
   const store = await openStore(url);
   const rows: BenchRow[] = [];
   const value = { query: 'hyperstition', source: null, page: 2, at: '2026-01-01T00:00:00Z' };
@@ -121,9 +121,9 @@ interface WorkerResult {
 }
 
 async function runWorker(): Promise<void> {
-  const { openEngine } = await import('../src/engine.ts');
-  const { openStore } = await import('../src/store.ts');
-  const { getSettings, checkCommunityRate } = await import('../src/settings.ts');
+  const { openEngine } = await import('../src/core/engine.ts');
+  const { openStore } = await import('../src/service/store.ts');
+  const { getSettings, checkCommunityRate } = await import('../src/service/settings.ts');
   const t0 = performance.now();
   const engine = openEngine({ corpus: process.env.OPS_CORPUS!, cacheDir: process.env.OPS_CACHE! });
   const loadMs = performance.now() - t0;
@@ -229,7 +229,7 @@ export async function bench(ctx: Pick<BenchContext, 'quick' | 'dir'> & { passage
     const corpus = corpusOf(dir, passages);
     const cache = join(dir, 'cache');
     // Build the index once, so the workers only load it.
-    const { openEngine } = await import('../src/engine.ts');
+    const { openEngine } = await import('../src/core/engine.ts');
     const tb = performance.now();
     const built = openEngine({ corpus, cacheDir: cache });
     const buildS = (performance.now() - tb) / 1000;

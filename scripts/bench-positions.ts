@@ -31,7 +31,7 @@ interface Target {
 }
 
 async function measure(t: Target, cacheDir: string, rounds: number): Promise<BenchRow> {
-  const { openEngine } = await import('../src/engine.ts');
+  const { openEngine } = await import('../src/core/engine.ts');
   const { clearPositionCaches, findExchanges, findPositions, hooks } = await import('../src/positions/index.ts');
   const engine = openEngine({ corpus: t.corpus, cacheDir });
   let captured: Parameters<typeof findPositions>[0] | null = null;

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { openEngine } from '../src/engine.ts';
-import { memoryStore } from '../src/store.ts';
+import { openEngine } from '../src/core/engine.ts';
+import { memoryStore } from '../src/service/store.ts';
 import { startSlack } from '../adapters/slack/app.ts';
 import type { BenchContext, BenchRow } from './bench.ts';
 

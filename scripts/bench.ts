@@ -268,7 +268,7 @@ async function ensureCorpus(dir: string, n: number, log: (s: string) => void): P
   const done = join(out, '.done');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const { fold } = await import('../src/text.ts');
+  const { fold } = await import('../src/core/text.ts');
   const t0 = performance.now();
   const { sentences, words } = seedSentences();
   const lex = new Lexicon(words);
@@ -502,7 +502,7 @@ interface QueryResult {
 const MS_FIELDS = { fields: ['text'] };
 
 async function miniSearchOptions() {
-  const { isStopWord } = await import('../src/text.ts');
+  const { isStopWord } = await import('../src/core/text.ts');
   return {
     fields: MS_FIELDS.fields,
     processTerm: (term: string) => {
@@ -524,7 +524,7 @@ const FUSE_OPTIONS = {};
 async function childBuild(lib: Lib, corpus: string, snapDir: string): Promise<BuildResult> {
   mkdirSync(snapDir, { recursive: true });
   if (lib === 'crux') {
-    const { buildSnapshot } = await import('../src/engine.ts');
+    const { buildSnapshot } = await import('../src/core/engine.ts');
     const { saveSnapshot } = await import('../src/search/snapshot.ts');
     const c0 = cpuMs();
     const t0 = performance.now();
@@ -567,7 +567,7 @@ async function childBuild(lib: Lib, corpus: string, snapDir: string): Promise<Bu
 async function childQuery(lib: Lib, corpus: string, snapDir: string, n: number, quick: boolean): Promise<QueryResult> {
   const plan = planFor(lib, n, quick);
   if (lib === 'crux') {
-    const { corpusFingerprint, createEngine } = await import('../src/engine.ts');
+    const { corpusFingerprint, createEngine } = await import('../src/core/engine.ts');
     const { loadSnapshot } = await import('../src/search/snapshot.ts');
     const { parseQuery, Vocabulary } = await import('../src/search/query.ts');
     const path = join(snapDir, 'crux.bin');

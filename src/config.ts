@@ -26,7 +26,7 @@ export interface SlackConfig {
 export interface Config {
   corpus: string | null;
   cacheDir: string | null;
-  /** CRUX_CORPORA: the named-corpora file (default data/corpora.json; see src/corpora.ts). */
+  /** CRUX_CORPORA: the named-corpora file (default data/corpora.json; see src/corpus/corpora.ts). */
   corporaFile?: string | null;
   storeUrl: string | null;
   /** CRUX_STORE_PREFIX: prefix of every Redis key (default "crux"), so several deployments can share one Redis. */

@@ -5,8 +5,8 @@ import { ShardingManager, type Shard } from 'discord.js';
 import { join } from 'node:path';
 import type { AdapterContext, PlatformAdapter, RunningAdapter } from '../index.ts';
 import { ConfigError } from '../../src/config.ts';
-import { REPO_ROOT } from '../../src/engine.ts';
-import { observe } from '../../src/metrics.ts';
+import { REPO_ROOT } from '../../src/core/engine.ts';
+import { observe } from '../../src/service/metrics.ts';
 
 const CLI = join(REPO_ROOT, 'bin', 'crux.mjs');
 

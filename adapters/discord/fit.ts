@@ -1,7 +1,7 @@
 // Making corpus text safe and short enough for Discord: escaping (markdown, mentions) and cutting verbatim text
 // at sentence boundaries with "…" so every message fits Discord's limits.
 import { escapeMarkdown } from 'discord.js';
-import { sentences } from '../../src/text.ts';
+import { sentences } from '../../src/core/text.ts';
 
 /** Discord's limits (docs: resources/message, components/reference, interactions/application-commands). */
 export const LIMITS = {

@@ -3,8 +3,8 @@
 import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, type RESTOptions } from 'discord.js';
 import type { AdapterContext, PlatformAdapter, RunningAdapter } from '../index.ts';
 import { ConfigError, type Config, type DiscordConfig } from '../../src/config.ts';
-import type { RateLimit } from '../../src/ratelimit.ts';
-import { suggesterFor } from '../../src/suggest.ts';
+import type { RateLimit } from '../../src/service/ratelimit.ts';
+import { suggesterFor } from '../../src/core/suggest.ts';
 import { createHandler } from './handle.ts';
 
 export interface DiscordAdapterOptions {

@@ -3,7 +3,7 @@
 import { REST, Routes, type RESTOptions } from 'discord.js';
 import type { Command, CommandOption } from '../../commands/types.ts';
 import type { DiscordConfig } from '../../src/config.ts';
-import { DISCORD_MANAGE_GUILD } from '../../src/settings.ts';
+import { DISCORD_MANAGE_GUILD } from '../../src/service/settings.ts';
 
 const OPTION_TYPES = { string: 3, integer: 4, boolean: 5 } as const;
 /** Where the commands may be used: servers only (answers are per-server settings and channel rate limits). */

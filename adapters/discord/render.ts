@@ -7,8 +7,8 @@
 // Every text from the corpus or a user is escaped (markdown and mentions) and every message carries
 // allowedMentions { parse: [] }, so a quote can neither ping anyone nor change the formatting around it.
 import type { APIActionRowComponent, APIButtonComponentWithCustomId, APIEmbed, APIEmbedField } from 'discord.js';
-import type { HelpEntry, Reply } from '../../src/reply.ts';
-import type { Answer, PassageHit, Position, SourceInfo } from '../../src/types.ts';
+import type { HelpEntry, Reply } from '../../src/core/reply.ts';
+import type { Answer, PassageHit, Position, SourceInfo } from '../../src/core/types.ts';
 import type { Command } from '../../commands/types.ts';
 import { clip, escapeFit, escapeText, fitMarked, LIMITS, markedToMarkdown, type Marked } from './fit.ts';
 import { nextView, type Action, type View } from './state.ts';

@@ -5,7 +5,7 @@
 // where kind is c (/crux) or f (Find the crux on a message), and
 // payload is "q<query>" (the query inline) or "k<key>" (a Store key holding { query, source }).
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../../src/store.ts';
+import type { Store } from '../../src/service/store.ts';
 import { LIMITS } from './fit.ts';
 
 /** What a button does: previous/next position, more passages, cycle exchanges, post to the channel. */

@@ -12,9 +12,9 @@
 // - The top-level `text` (notifications, screen readers) never contains corpus text.
 // Sending (unfurls off, no link_names) is the caller's part: see app.ts.
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, RichTextBlock, RichTextElement, RichTextText, SectionBlock } from '@slack/types';
-import type { HelpEntry, Reply } from '../../src/reply.ts';
-import type { Answer, Exchange, PassageHit, Position, SourceInfo } from '../../src/types.ts';
-import { sentences } from '../../src/text.ts';
+import type { HelpEntry, Reply } from '../../src/core/reply.ts';
+import type { Answer, Exchange, PassageHit, Position, SourceInfo } from '../../src/core/types.ts';
+import { sentences } from '../../src/core/text.ts';
 import type { View } from './view.ts';
 
 export const MAX_BLOCKS = 50;

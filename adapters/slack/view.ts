@@ -1,7 +1,7 @@
 // What an answer on Slack is showing, carried in its buttons' value so a click can redraw or post it.
 // Button values hold at most 2000 characters; a larger state (a long message used as the query) is kept in the store.
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../src/store.ts';
+import type { Store } from '../../src/service/store.ts';
 
 export interface View {
   /** The query as typed (or the message text, for "Find the crux"). */

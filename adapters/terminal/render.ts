@@ -1,8 +1,8 @@
 // Renders a reply for a terminal: plain text, with matched words highlighted when colour is on.
 // Limits respected: none from a platform; lines are left to the terminal to wrap. Positions show their stance, the
 // words it rests on, their weight and three quotes; exchanges mark the position (A, B, …) of each side.
-import type { Reply } from '../../src/reply.ts';
-import type { Answer, PassageHit, Position, SourceInfo } from '../../src/types.ts';
+import type { Reply } from '../../src/core/reply.ts';
+import type { Answer, PassageHit, Position, SourceInfo } from '../../src/core/types.ts';
 
 export interface TerminalStyle {
   color: boolean;

@@ -2,7 +2,7 @@
 import { createInterface } from 'node:readline';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Engine } from '../../src/engine.ts';
+import type { Engine } from '../../src/core/engine.ts';
 import { commandNamed } from '../../commands/index.ts';
 import { renderReply } from './render.ts';
 

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../../src/engine.ts';
-import { batchAnswers, EVAL_DIR } from '../../src/eval.ts';
+import { REPO_ROOT } from '../../src/core/engine.ts';
+import { batchAnswers, EVAL_DIR } from '../../src/cli/eval.ts';
 
 const SHOWN = 8;
 const [set = 'dev', filter = ''] = process.argv.slice(2);

@@ -1,12 +1,12 @@
 // Loads a corpus from files and folders: reads each supported file, segments, assigns ids, marks copies.
 import { closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { Passage, SourceInfo } from '../types.ts';
+import type { Passage, SourceInfo } from '../core/types.ts';
 import type { Draft, FileInput, FolderRead, Problem } from './types.ts';
 import { readerFor, readers } from './formats/index.ts';
 import { linkQuotes } from './quotes.ts';
 import { signature, unchanged, type FileSig, type ReadCache } from './cache.ts';
-import { fold, sentences } from '../text.ts';
+import { fold, sentences } from '../core/text.ts';
 
 export interface LoadedFile {
   path: string;

@@ -1,7 +1,7 @@
 // Blockquotes: split them out of a post's own words, and link a reply to the passage it quotes.
-import type { Passage } from '../types.ts';
+import type { Passage } from '../core/types.ts';
 import type { Paragraph } from './paragraphs.ts';
-import { fold } from '../text.ts';
+import { fold } from '../core/text.ts';
 
 /** A paragraph of someone's own words, with the quotes it answers (texts without their `>` markers). */
 export interface OwnParagraph extends Paragraph {

@@ -1,5 +1,5 @@
 // What a format reader hands the loader: drafts of passages, and problems found on the way.
-import type { SourceInfo } from '../types.ts';
+import type { SourceInfo } from '../core/types.ts';
 
 /** One paragraph as a reader found it; the loader assigns ids, order and dedupe. */
 export interface Draft {

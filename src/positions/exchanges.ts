@@ -1,11 +1,11 @@
 // Exchanges: a claim and the reply that answers it, from reply structure (`parent` in JSONL, `quotes` from
 // blockquotes) or from quote lines in plain-text threads. Listed when either side is relevant to the topic and names
 // it, best first: the more relevant both sides are, and a reply from another position than its claim, the higher.
-import type { Exchange, Passage, PassageHit } from '../types.ts';
+import type { Exchange, Passage, PassageHit } from '../core/types.ts';
 import type { PositionInput } from './index.ts';
 import { original, quotedBy, repliesByQuote, replyAfter } from './quotes.ts';
-import { excerpt } from '../excerpt.ts';
-import { isStopWord, tokenize } from '../text.ts';
+import { excerpt } from '../core/excerpt.ts';
+import { isStopWord, tokenize } from '../core/text.ts';
 
 /** The blockquote link set on load (`Passage.quotes`), where the corpus reader provides it. */
 const quotesOf = (p: Passage): string | null => p.quotes ?? null;

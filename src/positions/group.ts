@@ -1,6 +1,6 @@
 // Groups passages that take one side into the points they make, by the words they share: a point is anchored on
 // a word (or a few words used together) that many passages of that side use and the other side mostly does not.
-import { isStopWord } from '../text.ts';
+import { isStopWord } from '../core/text.ts';
 import type { Word } from './words.ts';
 import { GENERIC, isNegator, isProposer } from './lexicon.ts';
 

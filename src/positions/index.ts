@@ -10,8 +10,8 @@
 //    Long comments make several points, so there each side is one position.
 // 5. Label each position with a phrase its passages share, or the words around its best passage's cue.
 // Every step is recorded in `why`, per passage; passages that fit no position are counted in a notice.
-import type { Exchange, Passage, PassageHit, Position, Stance } from '../types.ts';
-import { clipText, termsOf } from '../text.ts';
+import type { Exchange, Passage, PassageHit, Position, Stance } from '../core/types.ts';
+import { clipText, termsOf } from '../core/text.ts';
 import { clearWords, sentenceRanges, wordsOf, type Word } from './words.ts';
 import { parseTopic, readStance, type Reading, type Topic } from './stance.ts';
 import { contentTerms, cosine, groupSides, vectorOf, type Group, type Member, type Vec } from './group.ts';

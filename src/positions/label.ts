@@ -1,6 +1,6 @@
 // Labels and cues in the corpus's own words: a phrase the members of a group share, or the opening of the most
 // representative passage; never invented prose.
-import { fold, isStopWord, sentences } from '../text.ts';
+import { fold, isStopWord, sentences } from '../core/text.ts';
 import type { Word } from './words.ts';
 import type { Reading } from './stance.ts';
 

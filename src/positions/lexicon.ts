@@ -1,7 +1,7 @@
 // Small, general English word lists for telling which side a sentence takes on a topic. Nothing here names a topic:
 // the lists hold evaluative words (good/harmful), policy verbs (adopt/ban), negators, and "shifters" (reduce,
 // prevent, stifle) that turn the polarity of the word after them ("reduces bullying" speaks well of its subject).
-import { termOf } from '../text.ts';
+import { termOf } from '../core/text.ts';
 
 const words = (s: string) => s.trim().split(/\s+/);
 

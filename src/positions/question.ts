@@ -1,7 +1,7 @@
 // Whether a query is a question, and which kind: sides for and against make sense for a claim ("hyperstition is
 // real") and map onto yes and no for a yes/no question ("is hyperstition real"), but an open question ("who should
 // write the AI's personality") has answers, not two sides.
-import { tokenize } from '../text.ts';
+import { tokenize } from '../core/text.ts';
 
 export type QuestionKind = 'yes-no' | 'open';
 

@@ -2,7 +2,7 @@
 // paragraph of the same thread, then answers it on the next line. The quoted words belong to the paragraph they
 // came from, so a quote line is never evidence of its own; the line after it is the reply.
 // Copies (paragraphs repeated across files) are resolved to the first occurrence, whose text is the same.
-import type { Passage } from '../types.ts';
+import type { Passage } from '../core/types.ts';
 
 /** Longest line (in characters) that is read as a quote of another paragraph. */
 export const QUOTE_MAX = 320;

@@ -1,6 +1,6 @@
 // Which side a passage takes on the topic, from cues in its own words: policy verbs aimed at the topic ("should
 // not abolish"), judging words ("harmful", "a real phenomenon"), shifters ("reduces bullying") and negation.
-import { isStopWord, termOf, tokenize, type Token } from '../text.ts';
+import { isStopWord, termOf, tokenize, type Token } from '../core/text.ts';
 import { actionOf, isClauseBreak, isLink, isNegator, isProposer, isShifter, verdictOf } from './lexicon.ts';
 import { BREAK, sentenceRanges, wordsOfText, type Word } from './words.ts';
 

@@ -1,7 +1,7 @@
 // One pass over a passage's text gives every later step its words: folded form, index term, offsets, whether a
 // clause or sentence ends before it, and how it judges. Kept for recently seen passages, since answers reuse them.
-import type { Passage } from '../types.ts';
-import { termOf, tokenize } from '../text.ts';
+import type { Passage } from '../core/types.ts';
+import { termOf, tokenize } from '../core/text.ts';
 import { evalOf } from './lexicon.ts';
 
 export interface Word {

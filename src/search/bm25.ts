@@ -1,6 +1,6 @@
 // A compact BM25 index over typed arrays: fast to build, to query, and to save and load as bytes.
 // Hand-written because it measurably beats MiniSearch on load time and tail latency (see npm run bench).
-import { termsOf } from '../text.ts';
+import { termsOf } from '../core/text.ts';
 
 /** BM25 parameters: term-frequency saturation and length normalisation. */
 export const bm25Params = { k1: 1.2, b: 0.75 };

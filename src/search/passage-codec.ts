@@ -1,7 +1,7 @@
 // Passages in the saved index, by column: one UTF-8 text blob with per-passage byte offsets, shared source and file
 // tables, and the optional fields only where they are set. Parsing one JSON object per passage dominated load time
 // at 100k passages. Texts are never joined into one string, which V8 caps at about 512 million characters.
-import type { Passage, SourceInfo } from '../types.ts';
+import type { Passage, SourceInfo } from '../core/types.ts';
 
 const OPTIONAL = ['thread', 'parent', 'record', 'score', 'dupOf', 'quotes'] as const;
 type Optional = (typeof OPTIONAL)[number];

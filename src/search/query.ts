@@ -1,6 +1,6 @@
 // Turns a typed query into weighted index terms, fixing typos against the corpus vocabulary.
 import SearchableMap from 'minisearch/SearchableMap';
-import { isStopWord, termOf, tokenize } from '../text.ts';
+import { isStopWord, termOf, tokenize } from '../core/text.ts';
 import type { Bm25Index } from './bm25.ts';
 
 export interface QueryTerm {

@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { Passage } from '../types.ts';
+import type { Passage } from '../core/types.ts';
 import type { Problem } from '../corpus/types.ts';
 import { Bm25Index, type IndexData } from './bm25.ts';
 import { decodePassages, encodePassages } from './passage-codec.ts';

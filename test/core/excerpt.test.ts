@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { excerpt, EXCERPT_CHARS } from '../../src/excerpt.ts';
-import { clipText, isStopWord, sentences, termOf, tokenize } from '../../src/text.ts';
+import { excerpt, EXCERPT_CHARS } from '../../src/core/excerpt.ts';
+import { clipText, isStopWord, sentences, termOf, tokenize } from '../../src/core/text.ts';
 import { loadCorpus } from '../../src/corpus/load.ts';
-import { REPO } from './helpers.ts';
+import { REPO } from '../cli/helpers.ts';
 
 const filler = (word: string, n: number) => Array.from({ length: n }, (_, i) => `${word} sentence number ${i + 1} says nothing much.`).join(' ');
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openEngine, type Engine } from '../../src/engine.ts';
-import { corpusTexts, fixtureCopy, isVerbatim, tempDir } from './helpers.ts';
+import { openEngine, type Engine } from '../../src/core/engine.ts';
+import { corpusTexts, fixtureCopy, isVerbatim, tempDir } from '../cli/helpers.ts';
 
 // test/fixtures/core/rank/debate.txt, one passage per line:
 //   L1 short: hyperstition + prophecy            L2 distractor (future, machines)

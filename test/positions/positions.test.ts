@@ -4,8 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openEngine, type Engine } from '../../src/engine.ts';
-import type { Answer, PassageHit, Position } from '../../src/types.ts';
+import { openEngine, type Engine } from '../../src/core/engine.ts';
+import type { Answer, PassageHit, Position } from '../../src/core/types.ts';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 const FIXTURES = join(REPO, 'test', 'fixtures', 'positions');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderAnswer } from '../../adapters/terminal/render.ts';
-import type { Answer, PassageHit } from '../../src/types.ts';
+import type { Answer, PassageHit } from '../../src/core/types.ts';
 
 const source = { id: 'thread', title: 'A thread', author: null, url: null, date: null, site: 'Fixture', year: 2026 };
 const hit = (id: string, text: string): PassageHit => ({ id, text, source, score: 1, highlights: [] });

@@ -1,0 +1,217 @@
+// The `crux` command line: one query, a batch, the interactive prompt, `index`, `serve` (npm start) and `eval`.
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_CACHE, DEFAULT_CORPUS, DEFAULT_LIMIT, MAX_LIMIT, openEngine, REPO_ROOT, type Engine } from '../core/engine.ts';
+import { isUserError } from '../errors.ts';
+import { readCorpora, resolveCorpus } from '../corpus/corpora.ts';
+import { loadDotEnv, readConfig } from '../config.ts';
+import type { Answer } from '../core/types.ts';
+import type { Problem } from '../corpus/types.ts';
+import { renderAnswer } from '../../adapters/terminal/render.ts';
+import { runRepl } from '../../adapters/terminal/repl.ts';
+
+/** Exit codes: what happened, for scripts. */
+export const EXIT = { ok: 0, bug: 1, usage: 2, skipped: 3, noCorpus: 4 } as const;
+
+const USAGE = `Usage:
+  crux <topic…>            answer once and exit, e.g. crux hyperstition
+  crux                     interactive prompt (:help, :quit)
+  crux index [PATH…]       build the saved index (of PATH…, else --corpus): progress bar, skipped inputs by
+                           file:line; only changed files are read again (--full reads all); --watch re-indexes on change
+  crux serve               what npm start runs: Discord/Slack when configured, else the prompt
+  crux eval                score retrieval and positions against ../shared/eval (npm run eval)
+
+Options:
+  --corpus PATH   file or folder to search (any supported format); default data/corpus, or $CRUX_CORPUS;
+                  or NAME[,NAME…] of corpora declared in data/corpora.json
+  --format NAME   read every file as this format (txt, md, jsonl, forum, discord, slack, reddit) instead of detecting it
+  --limit N       passages per answer (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT})
+  --json          print the answer as JSON (one object per line with --batch)
+  --batch FILE    answer each line of FILE (- for standard input)
+  --no-color      plain output
+  --help, --version
+
+Exit codes: 0 answered; 2 usage error or empty query; 3 answered, but some corpus files or lines were skipped
+(listed on stderr); 4 no corpus could be loaded; 1 an unexpected error (a bug; please report it).
+Use "crux -- index" to search for the word "index".`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const stdio: Io = {
+  out: (s) => process.stdout.write(s + '\n'),
+  err: (s) => process.stderr.write(s + '\n'),
+};
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  loadDotEnv(REPO_ROOT);
+  if (io === stdio) quietOnClosedPipe();
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        corpus: { type: 'string' },
+        format: { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
+        batch: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        'no-color': { type: 'boolean' },
+        watch: { type: 'boolean' },
+        full: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    io.err(`${(e as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { values: v, positionals, tokens } = { ...parsed, tokens: argv };
+  if (v.help) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  if (v.version) {
+    io.out(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
+    return EXIT.ok;
+  }
+  let limit: number | undefined;
+  if (v.limit !== undefined) {
+    limit = Number(v.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      io.err(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${v.limit}".`);
+      return EXIT.usage;
+    }
+  }
+  const explicitQuery = tokens.includes('--');
+  const sub = explicitQuery ? null : positionals[0];
+  const color = !v['no-color'] && !v.json && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const corpus = v.corpus ?? readConfig().corpus ?? undefined;
+  // A corpus may be a name (or names, comma-separated) from data/corpora.json: see src/corpus/corpora.ts.
+  let named: ReturnType<typeof resolveCorpus> = null;
+  try {
+    named = corpus ? resolveCorpus(corpus, readCorpora(readConfig().corporaFile ?? join(REPO_ROOT, 'data', 'corpora.json'))) : null;
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    io.err(e.message);
+    return EXIT.usage;
+  }
+  const open = (rebuild = false): Engine | number => {
+    try {
+      const progress = rebuild ? progressPrinter(io) : undefined;
+      return openEngine({ corpus: named?.paths ?? corpus, format: v.format ?? named?.format, rebuild, onNotice: (m) => io.err(m), onProgress: progress });
+    } catch (e) {
+      if (isUserError(e)) {
+        io.err(e.message);
+        return EXIT.noCorpus;
+      }
+      throw e;
+    }
+  };
+  try {
+    if (sub === 'index') {
+      const { runIndex } = await import('./indexer.ts');
+      const paths = positionals.length > 1 ? positionals.slice(1) : (named?.paths ?? [corpus ?? DEFAULT_CORPUS]);
+      return await runIndex({ corpus: paths, format: v.format ?? named?.format, full: v.full, watch: v.watch, io, tty: io === stdio && process.stderr.isTTY === true });
+    }
+    if (sub === 'serve') {
+      const { serve } = await import('../service/serve.ts');
+      return await serve({ corpus: named?.paths ?? (corpus ? [corpus] : undefined), format: v.format ?? named?.format, io });
+    }
+    if (sub === 'eval') {
+      const { runEval } = await import('./eval.ts');
+      return await runEval(io);
+    }
+    if (sub === 'register') {
+      const { runRegister } = await import('../../adapters/discord/register.ts');
+      const { commands } = await import('../../commands/index.ts');
+      const sources = () => {
+        const e = open();
+        return typeof e === 'number' ? 0 : e.sources().length;
+      };
+      return await runRegister({ io, sources, commands, config: readConfig().discord });
+    }
+    const engine = open();
+    if (typeof engine === 'number') return engine;
+    const problemsCode = reportProblems(engine.problems, io);
+    if (v.batch !== undefined) {
+      const text = v.batch === '-' ? readFileSync(0, 'utf8') : readBatch(v.batch, io);
+      if (text === null) return EXIT.usage;
+      for (const line of text.split(/\r?\n/)) {
+        if (!line.trim()) continue;
+        const a = answerOrError(engine, line, limit);
+        io.out(v.json ? JSON.stringify(a) : `## ${line}\n${'error' in a ? a.error.message : renderAnswer(a, { color })}\n`);
+      }
+      return problemsCode;
+    }
+    const query = positionals.join(' ');
+    if (!positionals.length) {
+      await runRepl({ engine, input: process.stdin, output: process.stdout, color, limit, historyFile: join(readConfig().cacheDir ?? DEFAULT_CACHE, 'history') });
+      return problemsCode;
+    }
+    const a = answerOrError(engine, query, limit);
+    if ('error' in a) {
+      if (v.json) io.out(JSON.stringify(a));
+      else io.err(a.error.message);
+      return EXIT.usage;
+    }
+    io.out(v.json ? JSON.stringify(a) : renderAnswer(a, { color }));
+    return problemsCode;
+  } catch (e) {
+    io.err(`Crux hit an unexpected error: ${(e as Error).message}`);
+    if (process.env.CRUX_DEBUG) io.err((e as Error).stack ?? '');
+    return EXIT.bug;
+  }
+}
+
+/** An answer, or for a user's mistake an answer-shaped object with an `error`, so batch output stays one object per line. */
+function answerOrError(engine: Engine, query: string, limit?: number): Answer | (Answer & { error: { code: string; message: string } }) {
+  try {
+    return engine.ask(query, { limit });
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    return { query, didYouMean: null, passages: [], positions: [], exchanges: [], notices: [], tookMs: 0, error: { code: e.code, message: e.message } };
+  }
+}
+
+/** `crux --batch q.txt --json | head -1`: when the reader goes away, stop quietly instead of dying on EPIPE. */
+function quietOnClosedPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
+}
+let pipeWatched = false;
+
+function readBatch(path: string, io: Io): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    io.err(`Cannot read batch file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return null;
+  }
+}
+
+function reportProblems(problems: Problem[], io: Io): number {
+  for (const p of problems) io.err(`skipped: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+  return problems.length ? EXIT.skipped : EXIT.ok;
+}
+
+function progressPrinter(io: Io): (done: number, total: number) => void {
+  const t0 = performance.now();
+  let last = 0;
+  return (done, total) => {
+    const now = performance.now();
+    if (total < 20_000 || (now - last < 500 && done < total)) return;
+    last = now;
+    const rate = Math.round(done / ((now - t0) / 1000));
+    io.err(`indexing: ${done}/${total} passages (${rate}/s)`);
+  };
+}

@@ -1,0 +1,119 @@
+// npm start: opens the corpus, starts every configured platform adapter, and the prompt when none is configured.
+import { DEFAULT_CORPUS, openEngine } from '../core/engine.ts';
+import { ConfigError, readConfig } from '../config.ts';
+import { memoryStore, openStore, StoreError, type Store } from './store.ts';
+import { configSecrets, createLogger, textLog } from './log.ts';
+import { liveEngine } from './hotswap.ts';
+import { engineChooser, installCorpora, type EngineChooser } from './engines.ts';
+import { instrumentEngine, recordStoreError } from './metrics.ts';
+import { startService } from './service.ts';
+import { isUserError } from '../errors.ts';
+import { runRepl } from '../../adapters/terminal/repl.ts';
+import { platformAdapters, type PlatformAdapter, type RunningAdapter } from '../../adapters/index.ts';
+import { shardedDiscordAdapter } from '../../adapters/discord-shards/index.ts';
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+/** `corpus`: the corpus paths, a named corpus already resolved (src/corpus/corpora.ts); the bundled corpus when absent. */
+export async function serve(o: { corpus?: string[]; format?: string; io: Io }): Promise<number> {
+  let config;
+  try {
+    config = readConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      o.io.err(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const wanted = adaptersFor(config);
+  // A Discord shard process (started by the sharding manager) runs Discord only: no prompt, no second ops port.
+  const shard = config.shardOf ?? null;
+  // As a service (a platform configured): JSON logs with secrets scrubbed. Terminal only: plain lines.
+  const log = wanted.length
+    ? createLogger({ level: config.logLevel, secrets: configSecrets(config), base: shard ? { shard: shard.ids.join(',') } : {} })
+    : textLog(o.io.err, config.logLevel);
+  let engine;
+  try {
+    engine = openEngine({ corpus: o.corpus, format: o.format, onNotice: (m) => log.warn(m) });
+  } catch (e) {
+    if (isUserError(e)) {
+      log.error(e.message);
+      return 4;
+    }
+    throw e;
+  }
+  for (const p of engine.problems) log.warn(`skipped: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+  engine.warm?.(); // before any platform connects, so no first typo waits for it
+  // The terminal alone keeps state in memory (so it never contends with a running bot for the embedded store).
+  let store: Store;
+  try {
+    store = wanted.length ? await openStore(config.storeUrl, { log, onError: (op) => recordStoreError(op), prefix: config.storePrefix ?? undefined }) : memoryStore();
+  } catch (e) {
+    if (e instanceof StoreError) {
+      log.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  let forgetNamed = () => {};
+  const live = liveEngine(engine, {
+    corpus: o.corpus ?? DEFAULT_CORPUS,
+    cacheDir: config.cacheDir ?? undefined,
+    format: o.format,
+    log,
+    onSwap: () => forgetNamed(),
+  });
+  // Named corpora (data/corpora.json) a community may choose with /crux-config corpora; each set opened when first asked for.
+  let chooser: EngineChooser;
+  try {
+    chooser = engineChooser({
+      base: live.current,
+      corpora: installCorpora(config.corporaFile),
+      defaultPaths: o.corpus ?? [DEFAULT_CORPUS],
+      cacheDir: config.cacheDir ?? undefined,
+      onNotice: (m) => log.warn(m),
+    });
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    log.error(e.message);
+    return 2;
+  }
+  forgetNamed = () => chooser.forget();
+  const running: RunningAdapter[] = [];
+  const service = wanted.length ? await startService({ config: shard ? { ...config, httpPort: null } : config, log, store, live, running, watchNamed: () => chooser.watch({ log }) }) : null;
+  // A platform that fails to start is reported and skipped; the others keep running.
+  for (const a of wanted) {
+    try {
+      const engines: EngineChooser = { ...chooser, engineFor: (n) => instrumentEngine(() => chooser.engineFor(n), a.name) };
+      running.push(await a.start({ engine: instrumentEngine(live.current, a.name), engines, store, config, log }));
+      log.info(`${a.name} connected.`);
+    } catch (e) {
+      log.error(`${a.name} not started: ${(e as Error).message}`);
+    }
+  }
+  if (wanted.length === 0 || (process.stdin.isTTY && !shard)) {
+    await runRepl({ engine: instrumentEngine(live.current, 'terminal'), input: process.stdin, output: process.stdout, color: process.stdout.isTTY === true && !process.env.NO_COLOR });
+    if (running.length === 0) return 0;
+  }
+  if (running.length === 0 || !service) {
+    await service?.shutdown('no platform started');
+    return 1;
+  }
+  // SIGTERM/SIGINT: stop taking work, finish what is in flight, close connections, flush the store, exit 0.
+  return service.shutdown(await service.untilStopped());
+}
+
+/**
+ * The adapters to start. With CRUX_SHARDS, Discord runs in shard processes under a sharding manager (this process);
+ * in one of those shard processes, only Discord runs.
+ */
+function adaptersFor(config: ReturnType<typeof readConfig>): PlatformAdapter[] {
+  const on = platformAdapters.filter((a) => a.configured(config) && (!config.platforms || config.platforms.includes(a.name.toLowerCase())));
+  if (config.shardOf) return on.filter((a) => a.name === 'Discord');
+  if (config.shards != null && config.discord != null) return on.map((a) => (a.name === 'Discord' ? shardedDiscordAdapter : a));
+  return on;
+}
