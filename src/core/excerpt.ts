@@ -1,5 +1,5 @@
 // Verbatim excerpts: the sentences of a passage that carry the match, with … marking any cut.
-import { sentences, termOf, tokenize } from './text.ts';
+import { compoundTerm, eachCompound, sentences, termOf, tokenize } from './text.ts';
 
 export interface Excerpt {
   text: string;
@@ -9,10 +9,25 @@ export interface Excerpt {
 /** Passages up to this length are shown whole. */
 export const EXCERPT_CHARS = 400;
 
-/** Which words of a text match the query: the same folded word, or the same stem. */
+/**
+ * Which words of a text match the query: the same folded word, or the same stem. A hyphenated compound whose closed
+ * form matches ("pre-training" for "pretraining") is one match, over its parts.
+ */
 function matches(text: string, words: Set<string>, terms: Set<string>): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  for (const t of tokenize(text)) if (words.has(t.word) || terms.has(termOf(t.word))) out.push([t.start, t.end]);
+  const whole: Array<[number, number]> = [];
+  eachCompound(text, (h, start, end) => {
+    if (terms.has(compoundTerm(h))) whole.push([start, end]);
+  });
+  let w = 0;
+  for (const t of tokenize(text)) {
+    while (w < whole.length && whole[w][1] <= t.start) w++;
+    if (w < whole.length && whole[w][0] <= t.start) {
+      if (whole[w][0] === t.start) out.push(whole[w]);
+      continue;
+    }
+    if (words.has(t.word) || terms.has(termOf(t.word))) out.push([t.start, t.end]);
+  }
   return out;
 }
 

@@ -98,14 +98,74 @@ export function termOf(word: string): string {
   return t;
 }
 
-/** Index terms of a text, stop words removed, in order (with repeats); onWord sees every folded word, stop words too. */
+/** Hyphens that join the parts of a compound ("pre-training"): hyphen-minus, U+2010 and the non-breaking U+2011. */
+export function isHyphen(code: number): boolean {
+  return code === 0x2d || code === 0x2010 || code === 0x2011;
+}
+
+/** Longest hyphenated chain read as one compound ("state-of-the-art"); longer runs are lists or code. */
+const COMPOUND_PARTS = 4;
+
+/**
+ * Walks the folded words of a text, and after each hyphenated compound ("pre-training") its parts joined by "-" with
+ * its offsets. One pass serves indexing, queries and excerpts alike.
+ */
+function eachWordAndCompound(
+  text: string,
+  onWord: (folded: string, start: number, end: number) => void,
+  onCompound: (hyphenated: string, start: number, end: number) => void,
+): void {
+  let parts = 0;
+  let joined = '';
+  let first = 0;
+  let prevEnd = -2;
+  const flush = () => {
+    if (parts >= 2 && parts <= COMPOUND_PARTS) onCompound(joined, first, prevEnd);
+  };
+  eachWord(text, (raw, start, end) => {
+    const w = foldWord(raw);
+    if (start === prevEnd + 1 && isHyphen(text.charCodeAt(prevEnd))) {
+      joined += '-' + w;
+      parts++;
+    } else {
+      flush();
+      joined = w;
+      parts = 1;
+      first = start;
+    }
+    prevEnd = end;
+    onWord(w, start, end);
+  });
+  flush();
+}
+
+/** Each hyphenated compound of a text: its folded parts joined by "-" ("pre-training"), and its offsets. */
+export function eachCompound(text: string, fn: (hyphenated: string, start: number, end: number) => void): void {
+  eachWordAndCompound(text, () => {}, fn);
+}
+
+/** The index term of a hyphenated compound: the term of its closed form ("pre-training" -> "pretrain"). */
+export function compoundTerm(hyphenated: string): string {
+  return termOf(hyphenated.replace(/-/g, ''));
+}
+
+/**
+ * Index terms of a text, stop words removed, in order (with repeats), each hyphenated compound's closed form after
+ * its parts; onWord sees every folded word, stop words too, and each compound as written with hyphens ("pre-training").
+ */
 export function termsOf(text: string, onWord?: (folded: string) => void): string[] {
   const out: string[] = [];
-  eachWord(text, (raw) => {
-    const w = foldWord(raw);
-    onWord?.(w);
-    if (!STOP.has(w)) out.push(termOf(w));
-  });
+  eachWordAndCompound(
+    text,
+    (w) => {
+      onWord?.(w);
+      if (!STOP.has(w)) out.push(termOf(w));
+    },
+    (joined) => {
+      onWord?.(joined);
+      out.push(compoundTerm(joined));
+    },
+  );
   return out;
 }
 

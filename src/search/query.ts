@@ -1,6 +1,7 @@
 // Turns a typed query into weighted index terms, fixing typos against the corpus vocabulary.
 import SearchableMap from 'minisearch/SearchableMap';
-import { isStopWord, termOf, tokenize } from '../core/text.ts';
+import { isStopWord, termOf, tokenize, type Token } from '../core/text.ts';
+import { findCompounds } from './compounds.ts';
 import type { Bm25Index } from './bm25.ts';
 
 export interface QueryTerm {
@@ -32,7 +33,8 @@ export class Vocabulary {
     if (!this.map) {
       const m = new SearchableMap<number>();
       const { words, wordDf } = this.index.data;
-      for (let i = 0; i < words.length; i++) if (words[i].length > 2) m.set(words[i], wordDf[i]);
+      // Hyphenated compounds are left out: a typo is corrected to one word, and compounds are read apart (compounds.ts).
+      for (let i = 0; i < words.length; i++) if (words[i].length > 2 && !words[i].includes('-')) m.set(words[i], wordDf[i]);
       this.map = m;
     }
     return this.map;
@@ -111,14 +113,21 @@ const NEGATIONS = ['un', 'non'];
 function negations(term: string, word: string, index: Bm25Index): Array<{ term: string; word: string }> {
   const out: Array<{ term: string; word: string }> = [];
   for (const p of NEGATIONS) {
-    if (term.length >= 5 && index.df(p + term) > 0) out.push({ term: p + term, word: p + word });
+    // A hyphenated "non-reasoning" already matches "reasoning" through its parts: only closed spellings count.
+    if (term.length >= 5 && index.df(p + term) > index.wordFreq(`${p}-${word}`)) out.push({ term: p + term, word: p + word });
     const rest = term.slice(p.length);
     if (term.startsWith(p) && word.startsWith(p) && rest.length >= 5 && index.df(rest) > 0) out.push({ term: rest, word: word.slice(p.length) });
   }
   return out;
 }
 
-/** Parses a query: drops stop words (unless nothing else is left), stems, and fixes unknown words. */
+/**
+ * Weight of a compound's parts beside its closed form: "pre-training", "pretraining" and "pre training" all search
+ * for "pretraining" at full weight and "pre" and "training" at this weight (a corpus also writes "pre training").
+ */
+export const COMPOUND_PART_WEIGHT = 0.5;
+
+/** Parses a query: drops stop words (unless nothing else is left), stems, reads compounds, and fixes unknown words. */
 export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): ParsedQuery {
   const tokens = tokenize(q);
   const content = tokens.filter((t) => !isStopWord(t.word));
@@ -126,7 +135,16 @@ export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): Pars
   // Stop words are not highlighted either, unless the query is nothing but stop words.
   const words = use.map((t) => t.word);
   const terms = new Map<string, number>();
+  const weigh = (term: string, w: number) => terms.set(term, Math.max(terms.get(term) ?? 0, w));
   const unknown: string[] = [];
+  // Compound words are read whole, in whichever spelling: their parts are no typos.
+  const inCompound = new Set<Token>();
+  for (const c of findCompounds(q, tokens, index)) {
+    weigh(c.term, 1);
+    for (const part of c.parts) if (!isStopWord(part) && index.df(termOf(part)) > 0) weigh(termOf(part), COMPOUND_PART_WEIGHT);
+    words.push(c.parts.join(''), c.hyphenated, ...c.parts.filter((w) => !isStopWord(w)));
+    for (let i = c.from; i <= c.to; i++) inCompound.add(tokens[i]);
+  }
   // The query's words the corpus uses: the context a typo fix is chosen in.
   const known = [...new Set(use.map((t) => termOf(t.word)).filter((t) => index.df(t) > 0))];
   let corrected = q;
@@ -134,18 +152,18 @@ export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): Pars
   // Replace from the end so earlier offsets stay valid.
   const fixes: Array<{ start: number; end: number; to: string }> = [];
   for (const t of use) {
+    if (inCompound.has(t)) continue;
     const term = termOf(t.word);
     const df = index.df(term);
     const fix = index.wordFreq(t.word) <= 3 ? vocab.correct(t.word, known.filter((k) => k !== term)) : null;
-    if (df > 0) terms.set(term, Math.max(terms.get(term) ?? 0, 1));
+    if (df > 0) weigh(term, 1);
     for (const v of negations(term, t.word, index)) {
       if (terms.has(v.term)) continue;
       terms.set(v.term, NEGATION_WEIGHT);
       words.push(v.word);
     }
     if (fix) {
-      const ft = termOf(fix);
-      terms.set(ft, Math.max(terms.get(ft) ?? 0, df > 0 ? 0.7 : 1));
+      weigh(termOf(fix), df > 0 ? 0.7 : 1);
       fixes.push({ start: t.start, end: t.end, to: fix });
       words.push(fix);
     } else if (df === 0) unknown.push(t.word);

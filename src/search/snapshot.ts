@@ -8,7 +8,7 @@ import { Bm25Index, type IndexData } from './bm25.ts';
 import { decodePassages, encodePassages } from './passage-codec.ts';
 
 /** Bump when the file layout, the tokenizer or the passage shape changes: older files are then rebuilt. */
-export const FORMAT_VERSION = 9;
+export const FORMAT_VERSION = 10;
 const MAGIC = 'CRUXIDX\n';
 
 export interface Snapshot {

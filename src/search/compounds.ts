@@ -1,0 +1,61 @@
+// Compounds written three ways: hyphenated ("pre-training"), closed ("pretraining") and spaced ("pre training").
+// The index holds each hyphenated compound's closed form beside its parts (text.termsOf), and the hyphenated
+// spelling as a word; a query compound in any of the three spellings is read as that one closed form, with its parts.
+import { compoundTerm, eachCompound, isStopWord, type Token } from '../core/text.ts';
+import type { Bm25Index } from './bm25.ts';
+
+export interface Compound {
+  /** The query tokens it covers (indexes into the token list). */
+  from: number;
+  to: number;
+  /** Its parts, folded, and as written with hyphens ("pre-training"). */
+  parts: string[];
+  hyphenated: string;
+  /** Index term of its closed form ("pretrain"). */
+  term: string;
+}
+
+/** Shortest part of a closed word split at a hyphen the corpus writes ("pre" of "pretraining"). */
+const MIN_PART = 2;
+
+/**
+ * The compounds of a query that the corpus knows: a hyphenated chain whose closed form is indexed, a closed word the
+ * corpus also writes with a hyphen, and two neighbouring words (neither a stop word) that the corpus writes joined.
+ */
+export function findCompounds(q: string, tokens: Token[], index: Bm25Index): Compound[] {
+  const out: Compound[] = [];
+  const taken = new Uint8Array(tokens.length);
+  const add = (from: number, to: number, parts: string[]) => {
+    const hyphenated = parts.join('-');
+    const term = compoundTerm(hyphenated);
+    if (index.df(term) === 0) return false;
+    out.push({ from, to, parts, hyphenated, term });
+    for (let i = from; i <= to; i++) taken[i] = 1;
+    return true;
+  };
+  eachCompound(q, (hyphenated, start, end) => {
+    const from = tokens.findIndex((t) => t.start === start);
+    const to = tokens.findIndex((t) => t.end === end);
+    if (from >= 0 && to > from) add(from, to, hyphenated.split('-'));
+  });
+  tokens.forEach((t, i) => {
+    if (taken[i] || !/^[a-z]+$/.test(t.word)) return;
+    const split = splitAtHyphen(t.word, index);
+    if (split) add(i, i, split);
+  });
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const [a, b] = [tokens[i], tokens[i + 1]];
+    if (taken[i] || taken[i + 1] || isStopWord(a.word) || isStopWord(b.word) || !/^\s+$/.test(q.slice(a.end, b.start))) continue;
+    if (index.wordFreq(`${a.word}-${b.word}`) > 0 || index.wordFreq(a.word + b.word) > 0) add(i, i + 1, [a.word, b.word]);
+  }
+  return out.sort((x, y) => x.from - y.from);
+}
+
+/** The parts of a closed word that the corpus also writes hyphenated ("pretraining" -> pre, training), or null. */
+function splitAtHyphen(word: string, index: Bm25Index): string[] | null {
+  for (let i = MIN_PART; i <= word.length - MIN_PART; i++) {
+    const parts = [word.slice(0, i), word.slice(i)];
+    if (index.wordFreq(parts.join('-')) > 0) return parts;
+  }
+  return null;
+}
