@@ -11,7 +11,9 @@ export type UserErrorCode =
   /** A filter in the query (author:, since:, until:, source:, min-score:) is malformed. */
   | 'BAD_FILTER'
   /** author: names nobody in the corpus. */
-  | 'UNKNOWN_AUTHOR';
+  | 'UNKNOWN_AUTHOR'
+  /** A filter on a field the corpus does not record at all (author: on a corpus without authors). */
+  | 'UNRECORDED_FIELD';
 
 export class UserError extends Error {
   constructor(

@@ -11,7 +11,7 @@ import { parseQuery, Vocabulary } from '../search/query.ts';
 import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError, type Snapshot } from '../search/snapshot.ts';
 import { excerpt } from './excerpt.ts';
 import { cleanQuery, clipText, fold } from './text.ts';
-import { describeFilters, hasFilters, mergeFilters, parseFilters, passageFilter, type Filters } from './filters.ts';
+import { corpusFields, describeFilters, hasFilters, mergeFilters, parseFilters, passageFilter, type CorpusFields, type Filters } from './filters.ts';
 import { UserError } from '../errors.ts';
 import { findExchanges, findPositions, type CorpusView, type Relevant } from '../positions/index.ts';
 
@@ -190,9 +190,10 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     return [...seen.values()];
   })();
 
+  let fields: CorpusFields | undefined;
   function allowFor(filters: string[] | undefined, more?: Filters): ((doc: number) => boolean) | undefined {
     // Author, date and score filters (src/core/filters.ts); sources are matched below, by title, id or site.
-    const keep = more ? passageFilter(more, passages) : undefined;
+    const keep = more ? passageFilter(more, (fields ??= corpusFields(passages))) : undefined;
     if (!filters?.length) return keep && ((doc) => keep(passages[docPassage[doc]]));
     const wanted = filters.map((f) => fold(f));
     const ok = new Set(

@@ -113,13 +113,46 @@ export function mergeFilters(a: Filters, b: Partial<Filters> | undefined): Filte
   };
 }
 
+/** What a corpus records that filters can test: its authors, and whether any passage has a date or a score. */
+export interface CorpusFields {
+  authors: string[];
+  dated: boolean;
+  scored: boolean;
+}
+
+/** One pass over the passages; the engine keeps the result, so a filtered query does not scan the corpus. */
+export function corpusFields(passages: Passage[]): CorpusFields {
+  const authors = new Set<string>();
+  let dated = false;
+  let scored = false;
+  for (const p of passages) {
+    if (p.source.author) authors.add(p.source.author);
+    dated ||= dateSpan(p.source.date) !== null;
+    scored ||= p.score != null;
+  }
+  return { authors: [...authors], dated, scored };
+}
+
 /**
  * A test for passages under these filters (author, dates, score; sources are matched by the engine). Throws
- * UserError (UNKNOWN_AUTHOR) when no passage at all is by a named author, so a typo is not taken for "no results".
+ * UserError UNRECORDED_FIELD when the corpus records no authors, dates or scores at all (a filter on them could only
+ * ever give an empty answer), and UNKNOWN_AUTHOR when no passage is by a named author, so a typo is not taken for
+ * "no results".
  */
-export function passageFilter(f: Filters, passages: Passage[]): ((p: Passage) => boolean) | undefined {
+export function passageFilter(f: Filters, fields: CorpusFields): ((p: Passage) => boolean) | undefined {
   const authors = f.authors.map(fold);
   if (!authors.length && !f.since && !f.until && f.minScore === null) return undefined;
+  const asked = (key: string, values: Array<string | number>) => values.map((v) => `${key}:${/\s/.test(String(v)) ? `"${v}"` : v}`).join(' ');
+  if (authors.length && !fields.authors.length) {
+    throw new UserError('UNRECORDED_FIELD', `This corpus records no authors, so ${asked('author', f.authors)} cannot narrow it.`);
+  }
+  if ((f.since || f.until) && !fields.dated) {
+    const range = [f.since && `since:${f.since}`, f.until && `until:${f.until}`].filter(Boolean).join(' ');
+    throw new UserError('UNRECORDED_FIELD', `This corpus records no dates, so ${range} cannot narrow it.`);
+  }
+  if (f.minScore !== null && !fields.scored) {
+    throw new UserError('UNRECORDED_FIELD', `This corpus records no scores, so ${asked('min-score', [f.minScore])} cannot narrow it.`);
+  }
   const authorOk = (a: string | null) => {
     if (!authors.length) return true;
     if (!a) return false;
@@ -127,9 +160,8 @@ export function passageFilter(f: Filters, passages: Passage[]): ((p: Passage) =>
     return authors.some((w) => fa.includes(w));
   };
   if (authors.length) {
-    const known = new Set<string>();
-    for (const p of passages) if (p.source.author) known.add(p.source.author);
-    const missing = f.authors.filter((w) => ![...known].some((a) => fold(a).includes(fold(w))));
+    const known = fields.authors.map(fold);
+    const missing = f.authors.filter((w) => !known.some((a) => a.includes(fold(w))));
     if (missing.length) {
       throw new UserError('UNKNOWN_AUTHOR', `No author in the corpus matches ${missing.map((m) => `"${m}"`).join(', ')}.`);
     }
