@@ -7,6 +7,7 @@ import { isUserError } from '../errors.ts';
 import { readCorpora, resolveCorpus } from '../corpus/corpora.ts';
 import { loadDotEnv, readConfig } from '../config.ts';
 import type { Answer } from '../core/types.ts';
+import { printable } from '../core/text.ts';
 import type { Problem } from '../corpus/types.ts';
 import { renderAnswer } from '../../adapters/terminal/render.ts';
 import { runRepl } from '../../adapters/terminal/repl.ts';
@@ -49,6 +50,13 @@ const stdio: Io = {
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   loadDotEnv(REPO_ROOT);
   if (io === stdio) quietOnClosedPipe();
+  // With --json every failure is a JSON object with `error` on stdout, so a program reading it always gets JSON.
+  let json = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--json');
+  const fail = (exit: number, code: string, message: string, usage = false): number => {
+    if (json) io.out(JSON.stringify({ error: { code, message: printable(message) } }));
+    else io.err(usage ? `${printable(message)}\n\n${USAGE}` : printable(message));
+    return exit;
+  };
   let parsed;
   try {
     parsed = parseArgs({
@@ -68,10 +76,10 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       },
     });
   } catch (e) {
-    io.err(`${(e as Error).message}\n\n${USAGE}`);
-    return EXIT.usage;
+    return fail(EXIT.usage, 'BAD_OPTION', (e as Error).message, true);
   }
   const { values: v, positionals, tokens } = { ...parsed, tokens: argv };
+  json = v.json === true;
   if (v.help) {
     io.out(USAGE);
     return EXIT.ok;
@@ -84,8 +92,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   if (v.limit !== undefined) {
     limit = Number(v.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      io.err(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${v.limit}".`);
-      return EXIT.usage;
+      return fail(EXIT.usage, 'BAD_OPTION', `--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${v.limit}".`);
     }
   }
   const explicitQuery = tokens.includes('--');
@@ -98,18 +105,14 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     named = corpus ? resolveCorpus(corpus, readCorpora(readConfig().corporaFile ?? join(REPO_ROOT, 'data', 'corpora.json'))) : null;
   } catch (e) {
     if (!isUserError(e)) throw e;
-    io.err(e.message);
-    return EXIT.usage;
+    return fail(EXIT.usage, e.code, e.message);
   }
   const open = (rebuild = false): Engine | number => {
     try {
       const progress = rebuild ? progressPrinter(io) : undefined;
       return openEngine({ corpus: named?.paths ?? corpus, format: v.format ?? named?.format, rebuild, onNotice: (m) => io.err(m), onProgress: progress });
     } catch (e) {
-      if (isUserError(e)) {
-        io.err(e.message);
-        return EXIT.noCorpus;
-      }
+      if (isUserError(e)) return fail(EXIT.noCorpus, e.code, e.message);
       throw e;
     }
   };
@@ -140,16 +143,17 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     if (typeof engine === 'number') return engine;
     const problemsCode = reportProblems(engine.problems, io);
     if (v.batch !== undefined) {
-      const text = v.batch === '-' ? readFileSync(0, 'utf8') : readBatch(v.batch, io);
-      if (text === null) return EXIT.usage;
+      const text = v.batch === '-' ? readFileSync(0, 'utf8') : readBatch(v.batch);
+      if (typeof text !== 'string') return fail(EXIT.usage, 'BAD_OPTION', text.error);
       for (const line of text.split(/\r?\n/)) {
         if (!line.trim()) continue;
         const a = answerOrError(engine, line, limit);
-        io.out(v.json ? JSON.stringify(a) : `## ${line}\n${'error' in a ? a.error.message : renderAnswer(a, { color })}\n`);
+        io.out(v.json ? JSON.stringify(a) : `## ${a.query}\n${'error' in a ? a.error.message : renderAnswer(a, { color })}\n`);
       }
       return problemsCode;
     }
     const query = positionals.join(' ');
+    if (!positionals.length && json) return fail(EXIT.usage, 'BAD_OPTION', '--json needs a topic, or --batch FILE (- for standard input).');
     if (!positionals.length) {
       await runRepl({ engine, input: process.stdin, output: process.stdout, color, limit, historyFile: join(readConfig().cacheDir ?? DEFAULT_CACHE, 'history') });
       return problemsCode;
@@ -163,9 +167,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     io.out(v.json ? JSON.stringify(a) : renderAnswer(a, { color }));
     return problemsCode;
   } catch (e) {
-    io.err(`Crux hit an unexpected error: ${(e as Error).message}`);
     if (process.env.CRUX_DEBUG) io.err((e as Error).stack ?? '');
-    return EXIT.bug;
+    return fail(EXIT.bug, 'INTERNAL', `Crux hit an unexpected error: ${(e as Error).message}`);
   }
 }
 
@@ -175,7 +178,7 @@ function answerOrError(engine: Engine, query: string, limit?: number): Answer | 
     return engine.ask(query, { limit });
   } catch (e) {
     if (!isUserError(e)) throw e;
-    return { query, didYouMean: null, passages: [], positions: [], exchanges: [], notices: [], tookMs: 0, error: { code: e.code, message: e.message } };
+    return { query: printable(query), didYouMean: null, passages: [], positions: [], exchanges: [], notices: [], tookMs: 0, error: { code: e.code, message: e.message } };
   }
 }
 
@@ -190,12 +193,11 @@ function quietOnClosedPipe(): void {
 }
 let pipeWatched = false;
 
-function readBatch(path: string, io: Io): string | null {
+function readBatch(path: string): string | { error: string } {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    io.err(`Cannot read batch file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    return null;
+    return { error: `Cannot read batch file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
 }
 

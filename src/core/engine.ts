@@ -10,7 +10,7 @@ import { Bm25Index } from '../search/bm25.ts';
 import { parseQuery, Vocabulary } from '../search/query.ts';
 import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError, type Snapshot } from '../search/snapshot.ts';
 import { excerpt } from './excerpt.ts';
-import { cleanQuery, clipText, fold } from './text.ts';
+import { cleanQuery, clipText, fold, printable } from './text.ts';
 import { corpusFields, describeFilters, hasFilters, mergeFilters, parseFilters, passageFilter, type CorpusFields, type Filters } from './filters.ts';
 import { UserError } from '../errors.ts';
 import { findExchanges, findPositions, type CorpusView, type Relevant } from '../positions/index.ts';
@@ -209,7 +209,8 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     const t0 = performance.now();
     const wanted = Number.isFinite(opts.limit) ? Math.floor(opts.limit!) : DEFAULT_LIMIT;
     const limit = Math.max(1, Math.min(MAX_LIMIT, wanted));
-    const typed = parseFilters(query); // author:, since:, until:, source:, min-score: inside the query text
+    const shown = printable(query); // what is echoed back (answer, notices, errors): no escapes, no lone surrogates
+    const typed = parseFilters(shown); // author:, since:, until:, source:, min-score: inside the query text
     const filters = mergeFilters(typed.filters, opts.filters);
     const q = cleanQuery(typed.text);
     if (!q) throw new UserError('EMPTY_QUERY', !hasFilters(typed.filters) ? 'Type a topic to look up, for example: hyperstition' : 'Add a topic to the filters, for example: author:Theo waste');
@@ -249,7 +250,7 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     const { positions, notices: pn } = relevant.length ? findPositions(input) : { positions: [], notices: [] };
     const exchanges = relevant.length ? findExchanges(input, positions) : [];
     return {
-      query,
+      query: shown,
       didYouMean: parsed.didYouMean,
       passages: relevant.slice(0, limit).map((r) => r.hit),
       positions,

@@ -2,7 +2,7 @@
 // Values with spaces go in quotes (author:"Theo Brandt"). Dates are YYYY, YYYY-MM or YYYY-MM-DD.
 import type { Passage } from './types.ts';
 import { UserError } from '../errors.ts';
-import { fold } from './text.ts';
+import { fold, printable } from './text.ts';
 
 export interface Filters {
   /** Passages by any of these authors (case-insensitive, part of the name is enough). */
@@ -88,7 +88,7 @@ export function hasFilters(f: Filters): boolean {
  * Empty values are ignored. Throws UserError (BAD_FILTER) on a malformed date or a since after until.
  */
 export function optionFilters(o: { author?: unknown; since?: unknown; until?: unknown; minScore?: unknown }): Partial<Filters> | undefined {
-  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  const str = (v: unknown) => (typeof v === 'string' ? printable(v).trim() : '') || null;
   const out: Partial<Filters> = {};
   const author = str(o.author);
   if (author) out.authors = [author];

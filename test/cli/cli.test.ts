@@ -77,7 +77,7 @@ describe('crux on the command line', () => {
     const r = run(['--corpus', corpus, '--json', '\u0001\u0002']);
     expect(r.code).toBe(2);
     const a = JSON.parse(r.stdout);
-    expect(a).toMatchObject({ query: '\u0001\u0002', didYouMean: null, passages: [], positions: [], exchanges: [], notices: [] });
+    expect(a).toMatchObject({ query: '', didYouMean: null, passages: [], positions: [], exchanges: [], notices: [] });
     expect(a.error).toEqual({ code: 'EMPTY_QUERY', message: expect.any(String) });
   });
 
@@ -143,7 +143,7 @@ describe('crux --batch', () => {
     const r = run(['--corpus', corpus, '--json', '--batch', batch]);
     expect(r.code).toBe(0);
     const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(out.map((a) => a.query)).toEqual(['agency', '\u0001\u0002', 'hyperstiton', 'predictions']);
+    expect(out.map((a) => a.query)).toEqual(['agency', '', 'hyperstiton', 'predictions']); // control characters are never echoed
     expect(out[0].passages[0].id).toBe('debate:L7');
     expect(out[1].error.code).toBe('EMPTY_QUERY');
     expect(out[1].passages).toEqual([]);
@@ -162,7 +162,7 @@ describe('crux --batch', () => {
 
   it('exits 2 naming the batch file when it cannot be read', async () => {
     const missing = join(tempDir(), 'missing.txt');
-    const r = await here(['--corpus', corpus, '--json', '--batch', missing]);
+    const r = await here(['--corpus', corpus, '--batch', missing]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`Cannot read batch file ${missing}`);
     expect(r.stdout).toBe('');
@@ -195,7 +195,14 @@ describe('hostile queries', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /i);
     const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(out.map((a) => a.query)).toEqual(hostile);
+    // Echoed as typed, less terminal escapes, control characters and bidi overrides.
+    const echoed = hostile.map((q) =>
+      q === '\u0007\u001b[31mred\u001b[0m hyperstition' ? 'red hyperstition'
+      : q === 'hyperstition\u0000prophecy' ? 'hyperstitionprophecy'
+      : q === '\u202eevil\u202c hyperstition' ? 'evil hyperstition'
+      : q,
+    );
+    expect(out.map((a) => a.query)).toEqual(echoed);
     for (const a of out) {
       expect(Array.isArray(a.passages)).toBe(true);
       expect(a.passages.length > 0 || a.notices.length > 0 || a.error).toBeTruthy();
@@ -203,7 +210,7 @@ describe('hostile queries', () => {
     const byQuery = new Map(out.map((a) => [a.query, a]));
     expect(byQuery.get('hyperstition 😀🔥').passages[0].id).toBe('debate:L1');
     expect(byQuery.get('ＨＹＰＥＲＳＴＩＴＩＯＮ').passages[0].id).toBe('debate:L1');
-    expect(byQuery.get('\u0007\u001b[31mred\u001b[0m hyperstition').passages.length).toBeGreaterThan(0);
+    expect(byQuery.get('red hyperstition').passages.length).toBeGreaterThan(0);
   });
 
   it('never let control characters from the query reach the terminal', () => {

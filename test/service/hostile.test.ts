@@ -27,10 +27,11 @@ const QUERIES: Record<string, string> = {
   'mention injection': '@everyone <@123456789012345678> <!channel> <@U0ALICE> hyperstition',
   'markdown injection': '**hyperstition** [click](https://evil.example) `code` > quote # head ||spoiler||',
   'only control characters': '\u0000\u0001\u0002\u001b',
+  'lone surrogates': 'hyper\ud800stition \udc00debate',
 };
 
-/** Characters that must never reach a user's screen from the query: terminal escapes, bells, bidi overrides. */
-const DANGEROUS = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
+/** Characters that must never reach a user's screen from the query: terminal escapes, bells, bidi overrides, lone surrogates. */
+const DANGEROUS = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 let engine: Engine;
 beforeAll(() => {
