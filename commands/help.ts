@@ -19,6 +19,7 @@ export function helpCommand(all: () => Command[]): Command {
     kind: 'chat',
     options: [],
     examples: ['crux-help'],
+    prompt: ':help',
     run: () => ({ kind: 'help', entries: helpEntries(all()) }),
   });
 }

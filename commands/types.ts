@@ -22,6 +22,8 @@ export interface CommandOption {
    * (Slack) leave it in the topic, where it keeps working with everything that redoes the query (buttons).
    */
   inTopic?: boolean;
+  /** How to give this option at the terminal prompt ('author:NAME' in the topic, ':limit N'); without it, it does not apply there. */
+  prompt?: string;
 }
 
 export type ArgValue = string | number | boolean | undefined;
@@ -58,6 +60,8 @@ export interface Command {
    * Manage Server; Slack checks admins or CRUX_SLACK_CONFIG_USERS and sets canConfigure.
    */
   adminOnly?: boolean;
+  /** How to use it at the terminal prompt (':help'; 'TOPIC' for the line itself); without it, the prompt does not offer it. */
+  prompt?: string;
   run(ctx: CommandContext, args: Args): Reply | Promise<Reply>;
 }
 

@@ -1,12 +1,27 @@
 // Renders a reply for a terminal: plain text, with matched words highlighted when colour is on.
-// Limits respected: none from a platform; lines are left to the terminal to wrap. Positions show their stance, the
-// words it rests on, their weight and three quotes; exchanges mark the position (A, B, …) of each side.
+// Limits: none from a platform, but an answer should fit one screen (80 columns, 40 rows): by default quotes are cut
+// to their best sentences, each position shows its most representative quote and one exchange is shown; a source is
+// named once for the quotes that follow it, and passage ids only with --ids. --full (:more at the prompt) shows all.
 import type { Reply } from '../../src/core/reply.ts';
 import type { Answer, PassageHit, Position, SourceInfo } from '../../src/core/types.ts';
+import { excerpt } from '../../src/core/excerpt.ts';
+import { fold } from '../../src/core/text.ts';
 
 export interface TerminalStyle {
   color: boolean;
+  /** Every quote whole, every quote of each position, every exchange, source links (--full, :more). */
+  full?: boolean;
+  /** Each passage's id after its quote (--ids). */
+  ids?: boolean;
+  /** How to see what the compact view left out, its last line when it left something out ("Whole answer: --full"). */
+  more?: string;
 }
+
+/** How much of an answer each view shows. */
+const VIEWS = {
+  compact: { quoteChars: 200, positionQuotes: 1, exchanges: 1 },
+  full: { quoteChars: Infinity, positionQuotes: Infinity, exchanges: Infinity },
+};
 
 const ansi = (code: string, on: boolean) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
@@ -28,14 +43,43 @@ export function highlight(hit: PassageHit, style: TerminalStyle): string {
   return out + safe(hit.text.slice(at));
 }
 
-export function sourceLine(s: SourceInfo): string {
-  const bits = [s.title];
+/**
+ * A quote cut to about `max` characters: the run of its whole sentences that holds the most matched words, chosen
+ * the way the core chooses excerpts, so what is shown stays verbatim with "…" at each cut.
+ */
+export function shorten(hit: PassageHit, max: number): PassageHit {
+  if (hit.text.length <= max) return hit;
+  const words = [...new Set(hit.highlights.map(([s, e]) => fold(hit.text.slice(s, e))))];
+  const cut = excerpt(hit.text, words, max);
+  return { ...hit, text: cut.text, highlights: cut.highlights };
+}
+
+/** "Title (LessWrong, 2026) · by Ada · https://…": what is known of a source, as one line. */
+export function sourceLine(s: SourceInfo, o: { title?: boolean; url?: boolean } = {}): string {
+  const bits: string[] = [];
+  if (o.title !== false) {
+    const where = [s.site, s.year ?? s.date].filter((x) => x != null && x !== '').join(', ');
+    bits.push(where ? `${s.title} (${where})` : s.title);
+  }
   if (s.author) bits.push(`by ${s.author}`);
-  const when = s.date ?? (s.year != null ? String(s.year) : null);
-  const where = [s.site, when].filter(Boolean).join(', ');
-  if (where) bits.push(`(${where})`);
-  if (s.url) bits.push(s.url);
+  if (s.date && (o.title === false || String(s.year ?? '') !== s.date)) bits.push(s.date);
+  if (s.url && o.url) bits.push(s.url);
   return safe(bits.join(' · '));
+}
+
+/**
+ * Names each quote's source only when it differs from the quote before: the title once for a run of quotes from
+ * one source, then only what changes (another author, another date).
+ */
+function sourceNamer(full: boolean): (s: SourceInfo) => string | null {
+  let last: SourceInfo | null = null;
+  return (s) => {
+    const sameTitle = last?.title === s.title;
+    const line = sourceLine(s, { title: !sameTitle, url: full });
+    const same = sameTitle && (full ? last!.url === s.url : true) && last!.author === s.author && last!.date === s.date;
+    last = s;
+    return same || !line ? null : line;
+  };
 }
 
 function weight(p: Position): string {
@@ -53,30 +97,44 @@ function stanceOf(p: Position): string {
 const letter = (i: number | null | undefined) => (i == null ? '' : ` (${String.fromCharCode(65 + i)})`);
 
 export function renderAnswer(a: Answer, style: TerminalStyle): string {
+  const view = style.full ? VIEWS.full : VIEWS.compact;
   const bold = ansi('1', style.color);
   const dim = ansi('2', style.color);
+  const name = sourceNamer(!!style.full);
+  let leftOut = false;
   const lines: string[] = [];
+  /** A quote line (its lead already styled), then its source when it changed, and its id when asked for. */
+  const quote = (lead: string, hit: PassageHit, indent: string) => {
+    const shown = shorten(hit, view.quoteChars);
+    if (shown !== hit) leftOut = true;
+    lines.push(`${lead}“${highlight(shown, style)}”${style.ids ? dim(`  [${safe(hit.id)}]`) : ''}`);
+    const source = name(hit.source);
+    if (source) lines.push(dim(`${indent}— ${source}`));
+  };
   if (a.didYouMean) lines.push(dim(`Did you mean: ${safe(a.didYouMean)}?`), '');
-  a.passages.forEach((p, i) => {
-    lines.push(`${bold(`${i + 1}.`)} “${highlight(p, style)}”`);
-    lines.push(dim(`   — ${sourceLine(p.source)}  [${p.id}]`), '');
-  });
+  a.passages.forEach((p, i) => quote(`${bold(`${i + 1}.`)} `, p, '   '));
+  if (a.passages.length) lines.push('');
   if (a.positions.length) {
     lines.push(bold('Positions'));
     a.positions.forEach((p, i) => {
       lines.push(`${bold(`${String.fromCharCode(65 + i)}.`)} ${safe(p.label)} ${dim(`(${stanceOf(p)}; ${weight(p)})`)}`);
-      for (const q of p.passages.slice(0, 3)) lines.push(`   “${highlight(q, style)}”`, dim(`      — ${sourceLine(q.source)}`));
+      for (const q of p.passages.slice(0, view.positionQuotes)) quote('   ', q, '      ');
+      if (p.passages.length > view.positionQuotes) leftOut = true;
     });
     lines.push('');
   }
   if (a.exchanges.length) {
-    lines.push(bold('Exchanges'));
-    for (const x of a.exchanges.slice(0, 3)) {
-      lines.push(`   ${bold(`Claim${letter(x.claimPosition)}:`)} “${highlight(x.claim, style)}”`, dim(`      — ${sourceLine(x.claim.source)}`));
-      lines.push(`   ${bold(`Reply${letter(x.replyPosition)}:`)} “${highlight(x.reply, style)}”`, dim(`      — ${sourceLine(x.reply.source)}`), '');
+    const shown = a.exchanges.slice(0, view.exchanges);
+    if (shown.length < a.exchanges.length) leftOut = true;
+    lines.push(bold(shown.length < a.exchanges.length ? `Exchanges (${shown.length} of ${a.exchanges.length})` : 'Exchanges'));
+    for (const x of shown) {
+      quote(`   ${bold(`Claim${letter(x.claimPosition)}:`)} `, x.claim, '      ');
+      quote(`   ${bold(`Reply${letter(x.replyPosition)}:`)} `, x.reply, '      ');
+      lines.push('');
     }
   }
   for (const n of a.notices) lines.push(dim(safe(n)));
+  if (leftOut && style.more) lines.push(dim(style.more));
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n');
 }

@@ -1,29 +1,34 @@
-// The interactive prompt: answers each line; :help and :quit; history kept between sessions.
+// The interactive prompt: answers each line; :help, :limit, :more, :sources, :quit; history kept between sessions.
 import { createInterface } from 'node:readline';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Engine } from '../../src/core/engine.ts';
-import { commandNamed } from '../../commands/index.ts';
-import { renderReply } from './render.ts';
+import { commandNamed, commands } from '../../commands/index.ts';
+import type { Answer } from '../../src/core/types.ts';
+import { renderAnswer, renderReply } from './render.ts';
+import { promptHelp, type PromptCommand } from './help.ts';
 
 export interface ReplOptions {
   engine: Engine;
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   color: boolean;
+  /** Show each passage's id (--ids). */
+  ids?: boolean;
   limit?: number;
   historyFile?: string;
   prompt?: string;
 }
 
-const HELP = [
-  'Type a topic and press Enter, e.g. hyperstition',
-  'Commands:',
-  '  :help          this text',
-  '  :limit N       show N passages per answer',
-  '  :sources       list the corpus sources',
-  '  :quit          leave (Ctrl-D works too)',
-].join('\n');
+/** The prompt's own commands, beside those declared in commands/ (:help, :limit N). */
+const OWN: PromptCommand[] = [
+  { usage: ':more', description: 'The last answer in full: every quote whole, all quotes of each position, every exchange' },
+  { usage: ':sources', description: 'List the corpus sources' },
+  { usage: ':quit', description: 'Leave (Ctrl-D works too)' },
+];
+
+/** What a compact answer's last line offers at the prompt. */
+const MORE = 'Whole answer: :more · more passages: :limit N';
 
 /** Runs the prompt until :quit or end of input. Resolves when it closes. */
 export function runRepl(o: ReplOptions): Promise<void> {
@@ -40,7 +45,8 @@ export function runRepl(o: ReplOptions): Promise<void> {
   let limit = o.limit;
   const say = (s: string) => o.output.write(s + '\n');
   const crux = commandNamed('crux')!;
-  const help = commandNamed('crux-help')!;
+  const style = { color: o.color, ids: o.ids, more: MORE };
+  let last: Answer | null = null;
   if (terminal) say(`Crux: ${o.engine.stats.unique} passages from ${o.engine.stats.files} files. Type a topic, or :help.`);
   rl.setPrompt(o.prompt ?? 'crux> ');
   if (terminal) rl.prompt();
@@ -66,7 +72,9 @@ export function runRepl(o: ReplOptions): Promise<void> {
       }
       if (line) remember(line);
       if (line === ':help' || line === ':h' || line === '?') {
-        say(HELP + '\n\n' + renderReply(await help.run({ engine: o.engine, platform: 'terminal' }, {}), { color: o.color }));
+        say(promptHelp(commands, OWN));
+      } else if (line === ':more') {
+        say(last ? renderAnswer(last, { ...style, full: true }) + '\n' : 'Nothing to show yet: type a topic first.');
       } else if (line.startsWith(':limit')) {
         const n = Number(line.slice(6).trim());
         if (Number.isInteger(n) && n >= 1 && n <= 50) {
@@ -79,7 +87,8 @@ export function runRepl(o: ReplOptions): Promise<void> {
         say(`Unknown command ${line.split(' ')[0]}. Type :help.`);
       } else if (line) {
         const reply = await crux.run({ engine: o.engine, platform: 'terminal' }, { topic: line, limit });
-        say(renderReply(reply, { color: o.color }) + '\n');
+        if (reply.kind === 'answer') last = reply.answer;
+        say(renderReply(reply, style) + '\n');
       }
       if (terminal) rl.prompt();
   };

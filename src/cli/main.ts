@@ -28,6 +28,8 @@ Options:
                   or NAME[,NAME…] of corpora declared in data/corpora.json
   --format NAME   read every file as this format (txt, md, jsonl, forum, discord, slack, reddit) instead of detecting it
   --limit N       passages per answer (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT})
+  --full          the whole answer: every quote whole, all quotes of each position, every exchange, source links
+  --ids           each passage's id after its quote
   --json          print the answer as JSON (one object per line with --batch)
   --batch FILE    answer each line of FILE (- for standard input)
   --no-color      plain output
@@ -36,6 +38,9 @@ Options:
 Exit codes: 0 answered; 2 usage error or empty query; 3 answered, but some corpus files or lines were skipped
 (listed on stderr); 4 no corpus could be loaded; 1 an unexpected error (a bug; please report it).
 Use "crux -- index" to search for the word "index".`;
+
+/** What the compact answer's last line offers when it left something out. */
+const CLI_MORE = 'Whole answer: --full · more passages: --limit N';
 
 interface Io {
   out: (s: string) => void;
@@ -73,6 +78,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         'no-color': { type: 'boolean' },
         watch: { type: 'boolean' },
         full: { type: 'boolean' },
+        ids: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -98,6 +104,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const explicitQuery = tokens.includes('--');
   const sub = explicitQuery ? null : positionals[0];
   const color = !v['no-color'] && !v.json && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const style = { color, full: v.full, ids: v.ids, more: CLI_MORE };
   const corpus = v.corpus ?? readConfig().corpus ?? undefined;
   // A corpus may be a name (or names, comma-separated) from data/corpora.json: see src/corpus/corpora.ts.
   let named: ReturnType<typeof resolveCorpus> = null;
@@ -148,14 +155,14 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       for (const line of text.split(/\r?\n/)) {
         if (!line.trim()) continue;
         const a = answerOrError(engine, line, limit);
-        io.out(v.json ? JSON.stringify(a) : `## ${a.query}\n${'error' in a ? a.error.message : renderAnswer(a, { color })}\n`);
+        io.out(v.json ? JSON.stringify(a) : `## ${a.query}\n${'error' in a ? a.error.message : renderAnswer(a, style)}\n`);
       }
       return problemsCode;
     }
     const query = positionals.join(' ');
     if (!positionals.length && json) return fail(EXIT.usage, 'BAD_OPTION', '--json needs a topic, or --batch FILE (- for standard input).');
     if (!positionals.length) {
-      await runRepl({ engine, input: process.stdin, output: process.stdout, color, limit, historyFile: join(readConfig().cacheDir ?? DEFAULT_CACHE, 'history') });
+      await runRepl({ engine, input: process.stdin, output: process.stdout, color, ids: v.ids, limit, historyFile: join(readConfig().cacheDir ?? DEFAULT_CACHE, 'history') });
       return problemsCode;
     }
     const a = answerOrError(engine, query, limit);
@@ -164,7 +171,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       else io.err(a.error.message);
       return EXIT.usage;
     }
-    io.out(v.json ? JSON.stringify(a) : renderAnswer(a, { color }));
+    io.out(v.json ? JSON.stringify(a) : renderAnswer(a, style));
     return problemsCode;
   } catch (e) {
     if (process.env.CRUX_DEBUG) io.err((e as Error).stack ?? '');

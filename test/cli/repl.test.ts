@@ -31,7 +31,7 @@ describe('the interactive prompt', () => {
   it('answers a typed topic with numbered verbatim passages and their source', async () => {
     const out = await session(['agency']);
     expect(numbered(out)).toEqual(['1. “Agency by default: systems trained to act will tend to pursue goals of their own.”']);
-    expect(out).toContain('— debate  [debate:L7]');
+    expect(out).toContain('   — debate\n');
   });
 
   it('answers each line in the order typed', async () => {
@@ -46,10 +46,33 @@ describe('the interactive prompt', () => {
     expect(numbered(out)[0]).toContain('Hyperstition is a prophecy');
   });
 
-  it('shows help for :help, listing its own commands and the crux command', async () => {
+  it('shows help for :help: how to ask, the filters typed in a topic, and its commands', async () => {
     const out = await session([':help']);
-    for (const c of [':help', ':limit N', ':sources', ':quit']) expect(out).toContain(c);
-    expect(out).toMatch(/^crux: /m);
+    expect(out).toMatch(/^Type a topic and press Enter\./);
+    for (const c of ['author:NAME', 'since:DATE', 'until:DATE', 'min-score:N', 'source:TEXT']) expect(out).toMatch(new RegExp(`^  ${c} +Only passages`, 'm'));
+    for (const c of [':help', ':limit N', ':more', ':sources', ':quit']) expect(out).toMatch(new RegExp(`^  ${c} +[A-Z]`, 'm'));
+  });
+
+  it('lists in :help nothing that only Discord or Slack offer', async () => {
+    const out = await session([':help']);
+    for (const other of ['crux-config', 'crux-help', 'Apps', 'public', 'channel', 'limit:3']) expect(out).not.toContain(other);
+    expect(out).not.toMatch(/Find the crux(?! of a topic)/); // the message shortcut, as opposed to the crux command's description
+  });
+
+  it('does what each command in :help says, rather than calling it unknown', async () => {
+    const help = await session([':help']);
+    const listed = [...help.matchAll(/^  (:\S+)(?: N)?/gm)].map((m) => m[0].trim().replace(' N', ' 2'));
+    expect(listed).toEqual([':limit 2', ':help', ':more', ':sources', ':quit']);
+    for (const c of listed) expect(await session(['agency', c]), c).not.toContain('Unknown command');
+  });
+
+  it('shows the last answer in full for :more, and says when there is none yet', async () => {
+    expect(await session([':more'])).toBe('Nothing to show yet: type a topic first.\n');
+    const out = await session(['hyperstition prophecy', ':more']);
+    const [compact, full] = out.split('\n\n1. ');
+    expect(numbered(compact)).toHaveLength(3);
+    expect(full).toBeDefined();
+    expect(numbered('1. ' + full)).toHaveLength(3);
   });
 
   it('changes how many passages it shows with :limit N, and explains a bad :limit', async () => {

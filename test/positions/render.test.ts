@@ -31,29 +31,37 @@ const answer: Answer = {
 };
 
 describe('terminal rendering of positions and exchanges', () => {
-  it('shows each position with its stance, the words it rests on, its weight and three quotes, then the exchanges with the position of each side', () => {
-    expect(renderAnswer(answer, { color: false })).toBe(
+  it('shows each position with its stance, the words it rests on, its weight and its most representative quote, then an exchange with the position of each side, naming the source once', () => {
+    expect(renderAnswer(answer, { color: false, more: 'Whole answer: --full' })).toBe(
       [
         'Positions',
         'A. hyperstition is a real phenomenon (for: “hyperstition is a real”; 4 of 9 passages, 3 authors)',
         '   “hyperstition is a real phenomenon.”',
-        '      — A thread · (Fixture, 2026)',
-        '   “It is a live concern.”',
-        '      — A thread · (Fixture, 2026)',
-        '   “A plausible mechanism.”',
-        '      — A thread · (Fixture, 2026)',
+        '      — A thread (Fixture, 2026)',
         'B. a weak argument (against; 1 of 9 passages)',
         '   “a weak argument.”',
-        '      — A thread · (Fixture, 2026)',
         '',
         'Exchanges',
         '   Claim (B): “a weak argument.”',
-        '      — A thread · (Fixture, 2026)',
         '   Reply (A): “I disagree.”',
-        '      — A thread · (Fixture, 2026)',
         '',
         '2 of the 9 passages about “hyperstition” fit no position.',
+        'Whole answer: --full',
       ].join('\n'),
     );
+  });
+
+  it('shows more quotes per position in full, and passage ids when asked for', () => {
+    const full = renderAnswer(answer, { color: false, full: true, ids: true }).split('\n');
+    expect(full.slice(0, 7)).toEqual([
+      'Positions',
+      'A. hyperstition is a real phenomenon (for: “hyperstition is a real”; 4 of 9 passages, 3 authors)',
+      '   “hyperstition is a real phenomenon.”  [L2]',
+      '      — A thread (Fixture, 2026)',
+      '   “It is a live concern.”  [L3]',
+      '   “A plausible mechanism.”  [L4]',
+      '   “A fourth.”  [L5]',
+    ]);
+    expect(full).not.toContain('Whole answer: --full');
   });
 });
