@@ -58,13 +58,14 @@ describe('a mixed folder of exports, end to end through the CLI', () => {
     expect(urls).toContain('https://discord.com/channels/810000000000000001/820000000000000001/900000000000000006');
   });
 
-  it('shows who said it and where in the terminal answer, and honours a filter typed in the query', () => {
+  it('shows who said it and where in the terminal answer (the link with --full), and honours a filter typed in the query', () => {
     const r = crux(['--corpus', corpus, 'spent fuel storage author:lena'], cache);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Spent fuel storage is cheap next to construction');
-    expect(r.stdout).toContain('lena.f');
-    expect(r.stdout).toContain('https://crux-demo.slack.com/archives/C0ENERGY01/p1709629300000200');
+    expect(r.stdout).toContain('— #energy (Slack, 2024) · by lena.f · 2024-03-05');
     expect(r.stdout).not.toContain('Rowan');
+    const full = crux(['--corpus', corpus, '--full', 'spent fuel storage author:lena'], cache);
+    expect(full.stdout).toContain('https://crux-demo.slack.com/archives/C0ENERGY01/p1709629300000200');
   });
 
   it('exits 3 and names each skipped file and line when the folder holds malformed exports too', () => {
