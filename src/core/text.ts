@@ -172,17 +172,52 @@ export function termsOf(text: string, onWord?: (folded: string) => void): string
 const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
 /**
+ * Text is handed to the segmenter this many characters at a time: Intl.Segmenter's time grows with the square of the
+ * string it is given (a 2 MB line took minutes), so a long text is read in chunks and the work stays linear.
+ */
+const SEGMENT_CHUNK = 4096;
+/** A break this near a chunk's cut may depend on text beyond the cut, so it is only taken from a chunk that reaches past it. */
+const SEGMENT_EDGE = 256;
+
+/**
  * Sentences as [start, end) ranges of the original text, trailing spaces excluded. A lone line break is read as a
  * space (hard-wrapped text breaks lines mid-sentence); a blank line still ends a sentence. Offsets are unchanged.
+ * Linear in the length of the text: it is segmented in overlapping chunks, each break taken where the segmenter saw
+ * at least SEGMENT_EDGE characters on both sides of it (or the text's own start and end).
  */
 export function sentences(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   const unwrapped = text.includes('\n') ? text.replace(/(?<![\r\n])\r?\n(?![\r\n])/g, (m) => ' '.repeat(m.length)) : text;
-  for (const s of sentenceSegmenter.segment(unwrapped)) {
-    const trimmed = s.segment.trimEnd();
-    if (trimmed.trim()) out.push([s.index, s.index + trimmed.length]);
+  const len = unwrapped.length;
+  const push = (s: number, e: number) => {
+    while (e > s && /\s/.test(unwrapped[e - 1])) e--;
+    if (e > s) out.push([s, e]);
+  };
+  let start = 0; // where the sentence being read began
+  let pos = 0; // where the chunk begins: a sentence's start, or a point inside one
+  for (;;) {
+    let end = Math.min(len, pos + SEGMENT_CHUNK);
+    if (end < len && isHighSurrogate(unwrapped.charCodeAt(end - 1))) end--;
+    const from = pos === start ? pos : pos + SEGMENT_EDGE;
+    const to = end === len ? len : end - SEGMENT_EDGE;
+    for (const s of sentenceSegmenter.segment(unwrapped.slice(pos, end))) {
+      const at = pos + s.index;
+      if (at > to) break;
+      if (at <= start || at < from) continue;
+      push(start, at);
+      start = at;
+    }
+    if (end === len) break;
+    // Go on from the last break if it is near the cut, else from inside the sentence, far enough back that the
+    // next chunk's trusted breaks begin where this chunk's ended.
+    pos = Math.max(start, to - SEGMENT_EDGE);
   }
+  push(start, len);
   return out;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
 }
 
 /** Removes control characters (keeps tab and newline as spaces) so odd input cannot break a terminal or a parser. */
