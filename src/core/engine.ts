@@ -6,6 +6,7 @@ import type { Answer, AskOptions, Passage, PassageHit, SourceInfo } from './type
 import type { Problem } from '../corpus/types.ts';
 import { listCorpusFiles, loadCorpus } from '../corpus/load.ts';
 import { fileReadCache, type ReadCache } from '../corpus/cache.ts';
+import { WINDOWS_VERSION } from '../corpus/windows.ts';
 import { Bm25Index } from '../search/bm25.ts';
 import { parseQuery, Vocabulary } from '../search/query.ts';
 import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError, type Snapshot } from '../search/snapshot.ts';
@@ -86,7 +87,7 @@ export function corpusFingerprint(corpus: string[], format?: string): string {
     const st = statSync(f);
     return [f, st.size, Math.floor(st.mtimeMs)];
   });
-  return createHash('sha256').update(JSON.stringify([FORMAT_VERSION, format ?? null, files])).digest('hex');
+  return createHash('sha256').update(JSON.stringify([FORMAT_VERSION, WINDOWS_VERSION, format ?? null, files])).digest('hex');
 }
 
 /** Builds the snapshot of a corpus from its files. Throws UserError when nothing at all could be loaded. */

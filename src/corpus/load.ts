@@ -6,7 +6,8 @@ import type { Draft, FileInput, FolderRead, Problem } from './types.ts';
 import { readerFor, readers } from './formats/index.ts';
 import { linkQuotes } from './quotes.ts';
 import { signature, unchanged, type FileSig, type ReadCache } from './cache.ts';
-import { fold, sentences } from '../core/text.ts';
+import { fold } from '../core/text.ts';
+import { windows } from './windows.ts';
 
 export interface LoadedFile {
   path: string;
@@ -29,10 +30,6 @@ export interface LoadOptions {
   /** What earlier loads read, so unchanged files are not parsed again (incremental indexing); updated as files are read. */
   cache?: ReadCache;
 }
-
-/** Paragraphs longer than this are cut into sentence windows of about WINDOW characters. */
-const LONG = 1500;
-const WINDOW = 700;
 
 /** Lists the files a corpus path stands for: the file itself, or every file below a folder (sorted, recursive). */
 export function listCorpusFiles(paths: string[], problems: Problem[]): string[] {
@@ -360,7 +357,7 @@ export function toPassages(drafts: Array<Draft & { file: string }>): Passage[] {
   const counts = new Map<string, number>();
   const quoted = new Map<number, string[]>();
   for (const d of drafts) {
-    const pieces = d.text.length > LONG ? windows(d.text) : [d.text];
+    const pieces = windows(d.text);
     pieces.forEach((text, k) => {
       const base = d.record ? d.record : `${d.source.id}:L${d.line}`;
       let id = pieces.length > 1 ? `${base}.${k + 1}` : base;
@@ -393,21 +390,4 @@ export function toPassages(drafts: Array<Draft & { file: string }>): Passage[] {
   }
   linkQuotes(out, quoted);
   return out;
-}
-
-/** Cuts a long paragraph into consecutive runs of whole sentences of about WINDOW characters. */
-function windows(text: string): string[] {
-  const out: string[] = [];
-  let start = -1;
-  let end = 0;
-  for (const [s, e] of sentences(text)) {
-    if (start < 0) start = s;
-    if (e - start > WINDOW && end > start) {
-      out.push(text.slice(start, end));
-      start = s;
-    }
-    end = e;
-  }
-  if (start >= 0) out.push(text.slice(start, end));
-  return out.filter((t) => t.trim());
 }
