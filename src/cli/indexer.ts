@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { openEngine, type Engine } from '../core/engine.ts';
 import { isUserError } from '../errors.ts';
-import type { Problem } from '../corpus/types.ts';
+import { problemLine, type Problem } from '../corpus/types.ts';
 
 export interface IndexIo {
   out: (s: string) => void;
@@ -86,7 +86,7 @@ function progress(io: IndexIo, tty: boolean, timing = { showAfterMs: SHOW_AFTER_
 }
 
 function report(problems: Problem[], io: IndexIo): void {
-  for (const p of problems) io.err(`skipped: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+  for (const p of problems) io.err(problemLine(p));
 }
 
 /** Builds once (incrementally); returns the exit code: 0, 3 when inputs were skipped, 4 when nothing could be loaded. */

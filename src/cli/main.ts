@@ -8,7 +8,7 @@ import { readCorpora, resolveCorpus } from '../corpus/corpora.ts';
 import { loadDotEnv, readConfig } from '../config.ts';
 import type { Answer } from '../core/types.ts';
 import { printable } from '../core/text.ts';
-import type { Problem } from '../corpus/types.ts';
+import { problemLine, type Problem } from '../corpus/types.ts';
 import { renderAnswer } from '../../adapters/terminal/render.ts';
 import { runRepl } from '../../adapters/terminal/repl.ts';
 
@@ -209,7 +209,7 @@ function readBatch(path: string): string | { error: string } {
 }
 
 function reportProblems(problems: Problem[], io: Io): number {
-  for (const p of problems) io.err(`skipped: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+  for (const p of problems) io.err(problemLine(p));
   return problems.length ? EXIT.skipped : EXIT.ok;
 }
 

@@ -5,6 +5,7 @@ import type { Passage, SourceInfo } from '../core/types.ts';
 import type { Draft, FileInput, FolderRead, Problem } from './types.ts';
 import { readerFor, readers } from './formats/index.ts';
 import { linkQuotes } from './quotes.ts';
+import { decodeText, decodeWarnings } from './decode.ts';
 import { signature, unchanged, type FileSig, type ReadCache } from './cache.ts';
 import { fold } from '../core/text.ts';
 import { windows } from './windows.ts';
@@ -105,13 +106,14 @@ function readSourceMeta(files: string[], problems: Problem[]): Map<string, FileI
   return meta;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** Largest text file read (a file is one string while it is split, and V8 caps strings at about 512M characters). */
 export const MAX_TEXT_BYTES = 512 * 2 ** 20;
 
-/** Reads a file as UTF-8 text (or UTF-16 with a byte-order mark), or explains why it cannot (unreadable, binary, huge). */
-export function readText(path: string): { text: string } | { error: string } {
+/**
+ * Reads a file as UTF-8 text (or UTF-16 with a byte-order mark), or explains why it cannot (unreadable, binary,
+ * huge). Bytes that are not valid text read as U+FFFD, with a warning naming each line that held them.
+ */
+export function readText(path: string): { text: string; warnings: Problem[] } | { error: string } {
   let buf: Buffer;
   try {
     const size = statSync(path).size;
@@ -123,14 +125,10 @@ export function readText(path: string): { text: string } | { error: string } {
     return { error: `cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
   }
   // UTF-16 with a byte-order mark (what Windows tools often save) is text, though full of NUL bytes.
-  const utf16 = buf[0] === 0xff && buf[1] === 0xfe ? 'utf-16le' : buf[0] === 0xfe && buf[1] === 0xff ? 'utf-16be' : null;
+  const utf16 = (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff);
   if (!utf16 && buf.subarray(0, 8192).includes(0)) return { error: 'binary file (contains NUL bytes); skipped' };
-  try {
-    const text = utf16 ? new TextDecoder(utf16, { fatal: true }).decode(buf) : utf8.decode(buf);
-    return { text: text.replace(/^\uFEFF/, '') };
-  } catch {
-    return { error: `not valid ${utf16 ? 'UTF-16' : 'UTF-8'} text; skipped` };
-  }
+  const decoded = decodeText(buf);
+  return { text: decoded.text, warnings: decodeWarnings(path, decoded) };
 }
 
 /** Loads every supported file under the given paths. Problems are collected, never thrown. */
@@ -204,6 +202,7 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
       continue;
     }
     let file: FileInput;
+    let warnings: Problem[] = [];
     if (reader.binary) {
       try {
         file = { path, rel, text: '', bytes: readFileSync(path), meta: meta.get(path) };
@@ -218,11 +217,13 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
         continue;
       }
       file = { path, rel, text: r.text, meta: meta.get(path) };
+      warnings = r.warnings;
     }
     const st = statSync(path);
     loaded.push({ path, size: st.size, mtimeMs: st.mtimeMs });
     const before = drafts.length;
     const problemsBefore = problems.length;
+    problems.push(...warnings);
     try {
       for (const d of reader.read(file, (p) => problems.push({ ...p, file: p.file ?? path }))) {
         drafts.push({ ...d, file: d.file ?? rel });
@@ -273,6 +274,7 @@ function readFolders(
   const text = (path: string) => {
     const r = readText(path);
     if ('error' in r) problems.push({ file: path, message: r.error });
+    else problems.push(...r.warnings);
     return 'text' in r ? r.text : null;
   };
   const taken: string[] = [];

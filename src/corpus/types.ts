@@ -1,4 +1,4 @@
-// What a format reader hands the loader: drafts of passages, and problems found on the way.
+// What a format reader hands the loader: drafts of passages, and problems found on the way (and how they are shown).
 import type { SourceInfo } from '../core/types.ts';
 
 /** One paragraph as a reader found it; the loader assigns ids, order and dedupe. */
@@ -23,6 +23,13 @@ export interface Problem {
   file: string;
   line?: number;
   message: string;
+  /** Set when the input was read all the same (bad bytes replaced): a warning, not something skipped. */
+  warning?: boolean;
+}
+
+/** A problem as one line of a report: "skipped: file:line: message", or "warning: …" for what was read all the same. */
+export function problemLine(p: Problem): string {
+  return `${p.warning ? 'warning' : 'skipped'}: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`;
 }
 
 /** The file a reader is given: its path, its path relative to the corpus root, and its text. */

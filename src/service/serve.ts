@@ -8,6 +8,7 @@ import { engineChooser, installCorpora, type EngineChooser } from './engines.ts'
 import { instrumentEngine, recordStoreError } from './metrics.ts';
 import { startService } from './service.ts';
 import { isUserError } from '../errors.ts';
+import { problemLine } from '../corpus/types.ts';
 import { runRepl } from '../../adapters/terminal/repl.ts';
 import { platformAdapters, type PlatformAdapter, type RunningAdapter } from '../../adapters/index.ts';
 import { shardedDiscordAdapter } from '../../adapters/discord-shards/index.ts';
@@ -46,7 +47,7 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
     }
     throw e;
   }
-  for (const p of engine.problems) log.warn(`skipped: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+  for (const p of engine.problems) log.warn(problemLine(p));
   engine.warm?.(); // before any platform connects, so no first typo waits for it
   // The terminal alone keeps state in memory (so it never contends with a running bot for the embedded store).
   let store: Store;

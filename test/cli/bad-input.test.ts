@@ -40,11 +40,12 @@ describe('bad input', () => {
     expect(texts(dir)).toContain('This good file still loads when its neighbours are broken.');
   });
 
-  it('skips a file that is not UTF-8 text', () => {
+  it('reads a file that is not UTF-8 text with the bad bytes replaced, and warns naming its line', () => {
     const dir = badCorpus();
     const latin = join(dir, 'latin1.txt');
     writeFileSync(latin, Buffer.from('caf\xe9 au lait\n', 'latin1'));
-    expect(loadCorpus(dir).problems).toContainEqual({ file: latin, message: expect.stringMatching(/not valid UTF-8/) });
+    expect(loadCorpus(dir).problems).toContainEqual({ file: latin, line: 1, message: expect.stringMatching(/not valid UTF-8/), warning: true });
+    expect(texts(dir)).toContain('caf\uFFFD au lait');
   });
 
   it('skips a file too large to read at once, saying how large and what to do, and loads the rest', () => {

@@ -5,6 +5,7 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Draft, FileInput, FormatReader, ProblemSink } from '../types.ts';
+import { decodeText, decodeWarnings } from '../decode.ts';
 import { ownParagraphs, withoutFences } from './body.ts';
 import { head, isoFromEpoch, lineFinder, obj, parseJson, str, yearOf } from './json.ts';
 
@@ -202,22 +203,21 @@ function zipEntries(file: FileInput, problem: ProblemSink): Entry[] | null {
     problem({ message: `not a readable .zip archive (${(e as Error).message}); skipped` });
     return null;
   }
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
   return Object.keys(files)
     .sort()
     .map((name) => ({
       name,
       file: `${file.rel}/${name}`,
       path: `${file.path}/${name}`,
-      text: () => {
-        try {
-          return utf8.decode(files[name]).replace(/^\uFEFF/, '');
-        } catch {
-          problem({ file: `${file.path}/${name}`, message: 'not valid UTF-8 text; skipped' });
-          return null;
-        }
-      },
+      text: () => decodeReporting(files[name], `${file.path}/${name}`, problem),
     }));
+}
+
+/** Text of bytes read leniently, each line that held invalid bytes reported as a warning. */
+function decodeReporting(bytes: Uint8Array, path: string, problem: ProblemSink): string {
+  const decoded = decodeText(bytes);
+  for (const w of decodeWarnings(path, decoded)) problem(w);
+  return decoded.text;
 }
 
 const isZip = (b: Uint8Array | undefined) => !!b && b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
@@ -239,14 +239,7 @@ export const slackReader: FormatReader = {
     }
     // One day file on its own: the channel is its folder (or the messages' channel_name).
     let text = file.text;
-    if (file.bytes) {
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(file.bytes).replace(/^\uFEFF/, '');
-      } catch {
-        problem({ message: 'not valid UTF-8 text; skipped' });
-        return [];
-      }
-    }
+    if (file.bytes) text = decodeReporting(file.bytes, file.path, problem);
     const named = /"channel_name"\s*:\s*"([^"]+)"/.exec(head(text));
     const folder = basename(dirname(file.path));
     const name = DAY_FILE.test(basename(file.path)) ? folder : (named?.[1] ?? basename(file.path, extname(file.path)));
