@@ -125,6 +125,8 @@ const WRITE_DELAY_MS = 50;
  */
 class DurableKeyvFile extends KeyvFile {
   private scheduled: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private release: () => void = () => {};
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
   onWriteError: (err: unknown) => void = () => {};
@@ -151,21 +153,37 @@ class DurableKeyvFile extends KeyvFile {
     this.dirty = true;
     if (this.scheduled) return this.scheduled;
     this.scheduled = new Promise<void>((done) => {
-      const t = setTimeout(() => {
-        this.scheduled = null;
-        this.writing = this.writing.then(() => this.writeNow()).then(done, (err) => {
-          this.onWriteError(err);
-          done();
-        });
-      }, this.opts.writeDelay);
-      t.unref?.();
+      this.release = done;
+      this.timer = setTimeout(() => this.startWrite(), this.opts.writeDelay);
+      // A write still waiting out its delay must not keep a finished process alive: close() flushes it.
+      this.timer.unref?.();
     });
     return this.scheduled;
   }
 
-  /** Waits until everything set so far is on disk. */
+  /** Starts the scheduled write, when its delay is over or when a flush cannot wait for it. */
+  private startWrite(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const done = this.release;
+    this.timer = null;
+    this.scheduled = null;
+    this.writing = this.writing.then(() => this.writeNow()).then(done, (err) => {
+      this.onWriteError(err);
+      done();
+    });
+  }
+
+  /**
+   * Waits until everything set so far is on disk. A write still waiting out its delay starts now: waiting for its
+   * (unref'd) timer would leave nothing to keep the event loop alive during a shutdown, and Node would exit mid-flush
+   * (exit code 13, "unsettled top-level await") with the last writes lost.
+   */
   async flushNow(): Promise<void> {
-    if (this.scheduled) await this.scheduled;
+    if (this.scheduled) {
+      const scheduled = this.scheduled;
+      this.startWrite();
+      await scheduled;
+    }
     await this.writing;
     if (this.dirty) await (this.writing = this.writing.then(() => this.writeNow()));
   }

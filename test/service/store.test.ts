@@ -1,11 +1,14 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileStore, openStore, redisStore, StoreError, type Store } from '../../src/service/store.ts';
 import { createLogger, memorySink } from '../../src/service/log.ts';
 import { NO_REDIS_MESSAGE, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const STORE_MODULE = join(ROOT, 'src', 'service', 'store.ts');
 
 const open: Store[] = [];
 afterEach(async () => {
@@ -61,6 +64,23 @@ describe('the embedded store', () => {
     const text = readFileSync(file, 'utf8');
     expect(() => JSON.parse(text)).not.toThrow();
     for (const i of [0, 99, 199]) expect(text).toContain(`k${i}`);
+  });
+
+  it('saves a write made just before close, even when nothing else keeps the process alive', () => {
+    // As at the end of a shutdown: the write's delay timer does not hold the process open, so close() must not
+    // wait for it, or Node exits mid-flush (code 13, an unsettled top-level await) and the write is lost.
+    const dir = tmp();
+    const file = join(dir, 'state.json');
+    const script = join(dir, 'close-at-once.mts');
+    writeFileSync(
+      script,
+      `import { fileStore } from ${JSON.stringify(STORE_MODULE)};\n` +
+        `const s = fileStore(process.argv[2]);\nawait s.set('last', 'word');\nawait s.close();\n`,
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script, file], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8')).cache).toContainEqual(['crux:last', expect.anything()]);
   });
 
   it('moves an unreadable file aside with a warning and starts empty', async () => {
