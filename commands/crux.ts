@@ -28,7 +28,7 @@ export default defineCommand({
     const topic = typeof args.topic === 'string' ? args.topic : '';
     try {
       // The corpora this community chose (/crux-config corpora), else the process's own.
-      const engine = engineForCommunity(ctx.engine, ctx.engines, ctx.settings);
+      const engine = engineForCommunity(ctx.engine, ctx.engines, ctx.settings, ctx.capture);
       const answer = engine.ask(topic, {
         limit: typeof args.limit === 'number' ? args.limit : undefined,
         // The community's enabled sources (settings) narrow what is searched; a source the user names must be one of them.

@@ -15,7 +15,7 @@ export default defineCommand({
     const text = typeof args.text === 'string' ? args.text : '';
     if (!text.trim()) return { kind: 'error', code: 'EMPTY_QUERY', message: 'That message has no text to look up.' };
     try {
-      const engine = engineForCommunity(ctx.engine, ctx.engines, ctx.settings);
+      const engine = engineForCommunity(ctx.engine, ctx.engines, ctx.settings, ctx.capture);
       const answer = engine.ask(text, { sources: sourcesFor(engine, ctx.settings, undefined) });
       return { kind: 'answer', answer, visibility: ctx.settings?.visibility ?? undefined };
     } catch (e) {

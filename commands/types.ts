@@ -4,6 +4,7 @@ import type { Reply } from '../src/core/reply.ts';
 import type { Store } from '../src/service/store.ts';
 import type { CommunitySettings } from '../src/service/settings.ts';
 import type { EngineChooser } from '../src/service/engines.ts';
+import type { CaptureControl } from '../src/service/capture/control.ts';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -44,6 +45,10 @@ export interface CommandContext {
   engines?: EngineChooser;
   /** May this person change the community's settings? (Discord: Manage Server; Slack: admins or CRUX_SLACK_CONFIG_USERS.) */
   canConfigure?: boolean;
+  /** Live capture of this community's channels, where the platform offers it (src/service/capture/). */
+  capture?: CaptureControl;
+  /** Tells the person who asked more, after the reply (progress of work that goes on, such as a backfill). */
+  followUp?: (text: string, final: boolean) => Promise<unknown> | void;
 }
 
 export interface Command {

@@ -140,8 +140,17 @@ export function parseCorporaChoice(v: string, known: readonly string[]): string[
   return wanted.length === 1 && wanted[0] === DEFAULT_CORPUS_NAME ? null : wanted;
 }
 
-/** The engine a command runs on for a community: its chosen corpora when it set some and the install can open them. */
-export function engineForCommunity(base: Engine, chooser: EngineChooser | undefined, settings: { corpora?: string[] | null } | undefined): Engine {
+/**
+ * The engine a command runs on for a community: its chosen corpora when it set some and the install can open them,
+ * plus what it captured from its own channels (`captured`, src/service/capture/) when it captures.
+ */
+export function engineForCommunity(
+  base: Engine,
+  chooser: EngineChooser | undefined,
+  settings: { corpora?: string[] | null } | undefined,
+  captured?: { over(base: Engine): Engine },
+): Engine {
   const names = settings?.corpora;
-  return chooser && names?.length ? chooser.engineFor(names) : base;
+  const chosen = chooser && names?.length ? chooser.engineFor(names) : base;
+  return captured ? captured.over(chosen) : chosen;
 }

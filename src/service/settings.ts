@@ -17,6 +17,8 @@ export interface CommunitySettings {
   corpora: string[] | null;
   userLimit: RateLimit;
   channelLimit: RateLimit;
+  /** Channels whose messages become the community's corpus as it talks (live capture, src/service/capture/); null: none. */
+  capture?: string[] | null;
   /** Who changed them last (platform user id) and when (ISO time); null while on defaults. */
   updatedBy: string | null;
   updatedAt: string | null;
@@ -28,12 +30,13 @@ export const DEFAULT_SETTINGS: CommunitySettings = {
   corpora: null,
   userLimit: DEFAULT_USER_LIMIT,
   channelLimit: DEFAULT_CHANNEL_LIMIT,
+  capture: null,
   updatedBy: null,
   updatedAt: null,
 };
 
 /** The names people type in `/crux-config` (Slack: `/crux config NAME VALUE`). */
-export const SETTING_NAMES = ['visibility', 'sources', 'corpora', 'user-limit', 'channel-limit'] as const;
+export const SETTING_NAMES = ['visibility', 'sources', 'corpora', 'user-limit', 'channel-limit', 'capture'] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
 const MAX_LIMIT_COUNT = 1_000;
@@ -88,6 +91,10 @@ export async function setSetting(
     case 'channel-limit':
       next.channelLimit = toDefault ? DEFAULT_CHANNEL_LIMIT : parseLimit(v, 'channel-limit');
       break;
+    case 'capture':
+      // Channel ids, resolved from what was typed by the platform (src/service/capture/control.ts).
+      next.capture = toDefault || /^off$/i.test(v) ? null : parseChannelIds(v);
+      break;
   }
   next.updatedBy = where.userId ?? null;
   next.updatedAt = new Date().toISOString();
@@ -97,7 +104,7 @@ export async function setSetting(
 
 function normalizeName(name: string): SettingName {
   const n = fold(name.trim()).replace(/[\s_]+/g, '-');
-  const alias: Record<string, SettingName> = { visibility: 'visibility', visible: 'visibility', source: 'sources', sources: 'sources', corpus: 'corpora', corpora: 'corpora', 'user-limit': 'user-limit', 'channel-limit': 'channel-limit', userlimit: 'user-limit', channellimit: 'channel-limit' };
+  const alias: Record<string, SettingName> = { visibility: 'visibility', visible: 'visibility', source: 'sources', sources: 'sources', corpus: 'corpora', corpora: 'corpora', 'user-limit': 'user-limit', 'channel-limit': 'channel-limit', userlimit: 'user-limit', channellimit: 'channel-limit', capture: 'capture' };
   const found = alias[n];
   if (!found) throw new UserError('BAD_OPTION', `There is no setting "${name.trim().slice(0, 40)}". Settings: ${SETTING_NAMES.join(', ')}.`);
   return found;
@@ -129,6 +136,12 @@ function parseSources(v: string, engine: Engine): string[] {
   return wanted;
 }
 
+function parseChannelIds(v: string): string[] | null {
+  const ids = [...new Set(v.split(/[,\s]+/).filter(Boolean))];
+  if (ids.some((id) => !/^[A-Za-z0-9]{1,32}$/.test(id))) throw new UserError('BAD_OPTION', 'capture is a list of channels, "off" or "purge".');
+  return ids.length ? ids : null;
+}
+
 /** "6", "6/60s", "6/1m", "30/1h", "6 per minute". */
 function parseLimit(v: string, name: string): RateLimit {
   const m = /^(\d+)\s*(?:(?:\/|per|every|a|an)\s*(\d+)?\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?))?$/i.exec(v.trim());
@@ -150,7 +163,14 @@ function describeLimit(l: RateLimit, per: string): string {
 }
 
 /** The settings as a short text for `/crux-config show`. */
-export function describeSettings(s: CommunitySettings, platform: string, engine: Engine, corpora: readonly string[] = [DEFAULT_CORPUS_NAME]): string {
+export function describeSettings(
+  s: CommunitySettings,
+  platform: string,
+  engine: Engine,
+  corpora: readonly string[] = [DEFAULT_CORPUS_NAME],
+  /** How live capture stands (src/service/capture/control.ts), when the platform offers it. */
+  capture?: string,
+): string {
   const where = platform === 'slack' ? 'this workspace' : 'this server';
   const isDefault = (a: unknown, b: unknown) => (JSON.stringify(a) === JSON.stringify(b) ? ' (default)' : '');
   const vis =
@@ -169,6 +189,7 @@ export function describeSettings(s: CommunitySettings, platform: string, engine:
     ...(corpora.length > 1 || s.corpora ? [`• corpora: ${s.corpora ? s.corpora.join(', ') : `${DEFAULT_CORPUS_NAME} (default)`}`] : []),
     `• user-limit: ${describeLimit(s.userLimit, 'person')}${isDefault(s.userLimit, DEFAULT_USER_LIMIT)}`,
     `• channel-limit: ${describeLimit(s.channelLimit, 'channel')}${isDefault(s.channelLimit, DEFAULT_CHANNEL_LIMIT)}`,
+    ...(capture ? [`• capture: ${capture}`] : []),
   ];
   if (s.updatedAt) lines.push(`Last changed ${s.updatedAt.slice(0, 16).replace('T', ' ')} UTC.`);
   return lines.join('\n');

@@ -14,7 +14,7 @@ export function looksLikeDiscord(text: string): boolean {
 }
 
 /** `>>> ` quotes everything after it in Discord; single `> ` lines quote one line (handled with other quotes). */
-function markQuotes(content: string): string {
+export function markQuotes(content: string): string {
   const at = content.search(/^>>> /m);
   if (at < 0) return content;
   const rest = content.slice(at + 4);

@@ -79,6 +79,6 @@ describe('sub-commands typed in order', () => {
     const { default: cruxConfig } = await import('../../../commands/crux-config.ts');
     expect(slackUsage(cruxConfig)).toBe('/crux config [setting] [value]');
     const { slackExamples } = await import('../../../adapters/slack/commands.ts');
-    expect(slackExamples(cruxConfig)).toEqual(['/crux config', '/crux config visibility public', '/crux config user-limit 10/1m', '/crux config sources all']);
+    expect(slackExamples(cruxConfig)).toEqual(['/crux config', '/crux config visibility public', '/crux config user-limit 10/1m', '/crux config sources all', '/crux config capture #debates,#alignment']);
   });
 });

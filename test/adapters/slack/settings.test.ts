@@ -77,6 +77,6 @@ describe('workspace settings on Slack', () => {
   it('asks for the users:read scope in the manifest once an admin-only command exists', () => {
     const m = buildManifest(withConfig) as any;
     expect(m.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands', 'users:read']);
-    expect(m.features.slash_commands[0].usage_hint).toBe('<topic> [limit:N] [source:TEXT] [public:true] | help | config');
+    expect(m.features.slash_commands[0].usage_hint).toBe('<topic> [limit:N] [source:TEXT] [public:true] | help | config | forget-me');
   });
 });
