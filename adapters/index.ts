@@ -3,6 +3,7 @@ import type { Config } from '../src/config.ts';
 import type { Engine } from '../src/core/engine.ts';
 import type { Store } from '../src/service/store.ts';
 import type { EngineChooser } from '../src/service/engines.ts';
+import type { CaptureService } from '../src/service/capture/service.ts';
 import { slackAdapter } from './slack/index.ts';
 import { discordAdapter } from './discord/index.ts';
 
@@ -12,6 +13,8 @@ export interface AdapterContext {
   /** Engines for the named corpora a community may choose (/crux-config corpora); absent: always `engine`. */
   engines?: EngineChooser;
   store: Store;
+  /** Live capture (issue 17): where captured messages go; absent where state is not kept (the terminal). */
+  capture?: CaptureService;
   config: Config;
   /** Structured log lines (info/warn/error) for the operator. */
   log: { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void; error(msg: string, extra?: object): void };

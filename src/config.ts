@@ -46,6 +46,8 @@ export interface Config {
   shutdownTimeoutMs?: number;
   /** CRUX_SLACK_CONFIG_USERS: Slack user ids who may change settings besides workspace admins and owners. */
   slackConfigUsers?: string[];
+  /** Live capture's backfill of a channel turned on: CRUX_CAPTURE_DAYS back (default 30), at most CRUX_CAPTURE_MESSAGES (default 10,000). */
+  capture?: { days: number; messages: number };
   logLevel: string;
   /** null when no Discord variable is set; an error when some are set but not all. */
   discord: DiscordConfig | ConfigError | null;
@@ -123,6 +125,14 @@ function seconds(env: Env, k: string, dflt: number): number {
   return n;
 }
 
+function whole(env: Env, k: string, dflt: number, min: number, max: number): number {
+  const v = val(env, k);
+  if (v == null) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError('Crux', [k], `${k} must be a whole number from ${min} to ${max}, got "${v}".`);
+  return n;
+}
+
 export function readConfig(env: Env = process.env): Config {
   return {
     corpus: val(env, 'CRUX_CORPUS'),
@@ -138,6 +148,7 @@ export function readConfig(env: Env = process.env): Config {
     watchCorpus: /^(1|true|yes|on)$/i.test(val(env, 'CRUX_WATCH_CORPUS') ?? ''),
     shutdownTimeoutMs: seconds(env, 'CRUX_SHUTDOWN_TIMEOUT', 10) * 1000,
     slackConfigUsers: (val(env, 'CRUX_SLACK_CONFIG_USERS') ?? '').split(/[\s,]+/).filter(Boolean),
+    capture: { days: whole(env, 'CRUX_CAPTURE_DAYS', 30, 0, 3650), messages: whole(env, 'CRUX_CAPTURE_MESSAGES', 10_000, 0, 1_000_000) },
     logLevel: val(env, 'CRUX_LOG_LEVEL') ?? 'info',
     discord: discordConfig(env),
     slack: slackConfig(env),

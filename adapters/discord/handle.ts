@@ -22,6 +22,7 @@ import { engineForCommunity, type EngineChooser } from '../../src/service/engine
 import { isUserError } from '../../src/errors.ts';
 import { fold } from '../../src/core/text.ts';
 import { LIMITS } from './fit.ts';
+import type { PlatformCapture } from '../../src/service/capture/control.ts';
 import { renderAnswer, renderApology, renderReply, renderText, type DiscordMessage } from './render.ts';
 import { BUTTON_TTL_MS, buttonIds, decodeButton, FIRST_VIEW, type AnswerState, type FilterOptions } from './state.ts';
 
@@ -42,6 +43,8 @@ export interface HandlerOptions {
   buttonTtlMs?: number;
   limits?: { user?: RateLimit; channel?: RateLimit };
   now?: () => number;
+  /** Live capture (adapters/discord/capture.ts): /crux-config capture, /crux-forget-me, and captured messages in answers. */
+  capture?: PlatformCapture;
 }
 
 /** /crux's filter options (author, since, until, min-score), when any was given. */
@@ -109,6 +112,8 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
     store: o.store,
     settings: await settingsOf(i),
     canConfigure: cmd.adminOnly ? discordMayConfigure(i.memberPermissions?.bitfield) : undefined,
+    capture: i.guildId ? o.capture?.control(i.guildId) : undefined,
+    followUp: i.isRepliable() ? progressTo(i) : undefined,
   });
   /** A server's /crux-config visibility wins over DISCORD_PUBLIC_GUILDS; without either, answers are ephemeral. */
   const ephemeralByDefault = async (i: Interaction) => {
@@ -380,3 +385,19 @@ function choiceValue(s: string): string {
   return (at > 0 ? cut.slice(0, at) : one.slice(0, LIMITS.choiceValue)).trim();
 }
 
+
+/**
+ * Reports later progress (a backfill) to the person who asked, in one ephemeral follow-up message edited as it goes,
+ * once the reply itself is sent. Interaction tokens last 15 minutes; later reports are dropped (/crux-config shows it).
+ */
+function progressTo(i: RepliableInteraction): (text: string) => Promise<unknown> {
+  let message: Promise<string> | null = null;
+  return async (text) => {
+    if (Date.now() - i.createdTimestamp > 14 * 60_000) return;
+    for (let waited = 0; !i.replied && !i.deferred && waited < 5_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    const msg = { ...renderText(text), flags: MessageFlags.Ephemeral as const };
+    if (!message) message = i.followUp(msg).then((m) => m.id);
+    else await i.editReply({ ...renderText(text), message: await message });
+    return message;
+  };
+}

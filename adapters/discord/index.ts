@@ -1,11 +1,12 @@
 // The Discord adapter: a discord.js client with only the Guilds intent, one global interaction handler (no collectors,
 // so buttons survive restarts), and a clear failure when the token or the connection is wrong.
-import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, type RESTOptions } from 'discord.js';
+import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, Partials, type RESTOptions } from 'discord.js';
 import type { AdapterContext, PlatformAdapter, RunningAdapter } from '../index.ts';
 import { ConfigError, type Config, type DiscordConfig } from '../../src/config.ts';
 import type { RateLimit } from '../../src/service/ratelimit.ts';
 import { suggesterFor } from '../../src/core/suggest.ts';
 import { createHandler } from './handle.ts';
+import { CAPTURE_INTENTS, discordCapture, messageContentAllowed } from './capture.ts';
 
 export interface DiscordAdapterOptions {
   /** discord.js REST settings (tests use { retries: 0 } where a failure must not be retried). */
@@ -29,8 +30,14 @@ export async function startDiscord(ctx: AdapterContext, opts: DiscordAdapterOpti
   suggesterFor(ctx.engine);
   const rateLimited = (info: { method: string; route: string; retryAfter: number; global: boolean; scope: string }) =>
     ctx.log.warn(`discord: rate limited on ${info.method.toUpperCase()} ${info.route} for ${info.retryAfter} ms`, { global: info.global, scope: info.scope });
+  const restOptions = { ...(cfg.apiUrl ? { api: cfg.apiUrl } : {}), ...opts.rest };
+  // Live capture reads messages only when the application may (the Message Content intent, asked before logging in).
+  const content = ctx.capture ? await messageContentAllowed(cfg.token, restOptions) : null;
+  const capturing = content === true;
   const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
+    intents: [GatewayIntentBits.Guilds, ...(capturing ? CAPTURE_INTENTS : [])],
+    // Deletions and edits of messages not in discord.js's cache (all of them: capture keeps its own copy) arrive as partials.
+    ...(capturing ? { partials: [Partials.Message], makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }) } : {}),
     allowedMentions: { parse: [] },
     rest: {
       ...(cfg.apiUrl ? { api: cfg.apiUrl } : {}),
@@ -43,7 +50,17 @@ export async function startDiscord(ctx: AdapterContext, opts: DiscordAdapterOpti
       ...opts.rest,
     },
   });
+  const capture = ctx.capture
+    ? discordCapture(client, ctx.capture, {
+        store: ctx.store,
+        log: ctx.log,
+        content: capturing,
+        backfillDays: ctx.config.capture?.days,
+        backfillMessages: ctx.config.capture?.messages,
+      })
+    : undefined;
   const handle = createHandler({
+    capture,
     engine: ctx.engine,
     engines: ctx.engines,
     store: ctx.store,
@@ -89,6 +106,11 @@ export async function startDiscord(ctx: AdapterContext, opts: DiscordAdapterOpti
     ctx.log.warn(`discord: the token belongs to application ${appId}, but DISCORD_APPLICATION_ID is ${cfg.applicationId}; "npm run register" would register commands for the wrong application.`);
   }
   ctx.log.info(`discord: connected as ${client.user?.tag ?? 'unknown'}`, { application: appId });
+  if (capture) {
+    // Backfills cut short by a restart resume once their servers are known (they arrive after READY).
+    capture.resume();
+    client.on(Events.GuildCreate, () => capture.resume());
+  }
 
   return {
     name: 'Discord',
@@ -96,6 +118,7 @@ export async function startDiscord(ctx: AdapterContext, opts: DiscordAdapterOpti
     async stop() {
       stopping = true;
       await Promise.allSettled([...inFlight]);
+      await capture?.stop();
       await client.destroy();
     },
   };
@@ -115,7 +138,7 @@ function loginFailure(e: unknown, cfg: DiscordConfig): string {
   if (err.code === DiscordjsErrorCodes.TokenInvalid || err.status === 401) {
     return `Discord refused DISCORD_TOKEN (401 Unauthorized${where}). Copy the token again from the Bot page of the Discord Developer Portal (resetting it there invalidates the old one).`;
   }
-  if (err.code === DiscordjsErrorCodes.DisallowedIntents) return 'Discord refused the Guilds intent for this application.';
+  if (err.code === DiscordjsErrorCodes.DisallowedIntents) return 'Discord refused the gateway intents Crux asked for (Guilds, and for live capture Guild Messages and Message Content): check Privileged Gateway Intents on the Bot page of the Developer Portal.';
   return `Could not connect to Discord${where}: ${err.message}`;
 }
 

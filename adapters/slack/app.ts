@@ -16,6 +16,9 @@ import { checkCommunityRate, getSettings, slackMayConfigure } from '../../src/se
 import { MAIN, parseInvocation, plainText, slackExamples, slackUsage, SLASH, subcommandOf } from './commands.ts';
 import { ACTIONS, MAX_BLOCKS, renderHelp, renderNotice, renderReply, type SlackMessage } from './render.ts';
 import { decodeView, encodeView, type View } from './view.ts';
+import type { CaptureService } from '../../src/service/capture/service.ts';
+import type { PlatformCapture } from '../../src/service/capture/control.ts';
+import { slackCapture } from './capture.ts';
 
 export interface SlackLog {
   info(msg: string, extra?: object): void;
@@ -54,6 +57,12 @@ export interface SlackOptions {
   commands?: Command[];
   /** Log Bolt's own debug and info lines too. */
   verbose?: boolean;
+  /** Live capture (issue 17): the workspace's channels that it turned on become its corpus. */
+  capture?: CaptureService;
+  /** Backfill of a channel turned on: days back and most messages (CRUX_CAPTURE_DAYS, CRUX_CAPTURE_MESSAGES). */
+  captureBackfill?: { days: number; messages: number };
+  /** Least time between two history requests while backfilling (default about 50 a minute, Slack's tier 3). */
+  historyPaceMs?: number;
 }
 
 export interface RunningSlack {
@@ -129,7 +138,7 @@ function boltLogger(log: SlackLog, verbose: boolean): Logger {
 }
 
 /** Checks the bot token with auth.test, turning Slack's answer into a message that names the variable. */
-async function verifyBotToken(o: SlackOptions, logger: Logger): Promise<{ userId: string; botId: string; name: string }> {
+async function verifyBotToken(o: SlackOptions, logger: Logger): Promise<BotInfo> {
   const client = new webApi.WebClient(o.botToken, {
     slackApiUrl: apiBase(o.apiUrl),
     retryConfig: o.retryConfig ?? { retries: 2 },
@@ -144,7 +153,17 @@ async function verifyBotToken(o: SlackOptions, logger: Logger): Promise<{ userId
     throw new SlackStartError('SLACK_API_URL', `Could not reach the Slack Web API at ${apiBase(o.apiUrl) ?? 'https://slack.com/api/'}: ${(e as Error).message}`);
   }
   if (!res.user_id || !res.bot_id) throw new SlackStartError('SLACK_BOT_TOKEN', 'SLACK_BOT_TOKEN is not a bot token (auth.test returned no bot id). Use the Bot User OAuth Token (xoxb-…).');
-  return { userId: res.user_id, botId: res.bot_id, name: res.user ?? 'crux' };
+  return { userId: res.user_id, botId: res.bot_id, name: res.user ?? 'crux', team: res.team_id ?? '', url: res.url ?? null, scopes: res.response_metadata?.scopes ?? null };
+}
+
+/** Who the bot is (auth.test): its ids, workspace, the workspace's URL, and the token's scopes when Slack says. */
+interface BotInfo {
+  userId: string;
+  botId: string;
+  name: string;
+  team: string;
+  url: string | null;
+  scopes: string[] | null;
 }
 
 /** Starts the Slack front end. Rejects with a SlackStartError (naming the variable) when a credential is wrong. */
@@ -163,7 +182,23 @@ export async function startSlack(o: SlackOptions): Promise<RunningSlack> {
       ? new HTTPReceiver({ signingSecret: t.signingSecret, logger, processBeforeResponse: false })
       : new SocketModeReceiver({ appToken: t.appToken, logger, installerOptions: { clientOptions } });
   const app = new App({ token: o.botToken, botId: bot.botId, botUserId: bot.userId, receiver, logger, clientOptions });
-  wire(app, o, bot);
+  const capture = o.capture
+    ? slackCapture(app, o.capture, {
+        store: o.store,
+        log: o.log,
+        team: bot.team,
+        botUserId: bot.userId,
+        workspaceUrl: bot.url,
+        scopes: bot.scopes,
+        backfillDays: o.captureBackfill?.days,
+        backfillMessages: o.captureBackfill?.messages,
+        historyPaceMs: o.historyPaceMs,
+        // A response_url takes 5 messages: the reply, then a few reports.
+        reportEveryMs: 60_000,
+        once: (key) => o.store.claim(key, DEDUPE_TTL_MS),
+      })
+    : undefined;
+  wire(app, o, bot, capture);
 
   let live = false;
   let port: number | null = null;
@@ -198,13 +233,27 @@ export async function startSlack(o: SlackOptions): Promise<RunningSlack> {
     connected: () => live,
     stop: async () => {
       live = false;
+      await capture?.stop();
       await app.stop();
     },
   };
 }
 
+/**
+ * Reports later progress (a backfill) through the command's response_url, after the reply: it takes five messages in
+ * 30 minutes, so at most three reports go out and the last one is kept for the end.
+ */
+function progressTo(send: (m: SlackMessage) => Promise<unknown>): (text: string, final: boolean) => Promise<unknown> | undefined {
+  let used = 1;
+  return (text, final) => {
+    if (used >= (final ? 5 : 4)) return undefined;
+    used++;
+    return send(renderNotice(text));
+  };
+}
+
 /** Registers the handlers: /crux, mentions, the message shortcut, and the answer buttons. */
-function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }): void {
+function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }, capture: PlatformCapture | undefined): void {
   const cmds = o.commands ?? registry;
   const { engine, store, log } = o;
   const main = cmds.find((c) => c.name === MAIN)!;
@@ -226,7 +275,7 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
   }
 
   /** Runs a command with the workspace's settings; the search itself waits for its turn (see turnQueue). */
-  async function run(c: Command, args: Args, who: { user?: string; team?: string }): Promise<Reply> {
+  async function run(c: Command, args: Args, who: { user?: string; team?: string }, followUp?: CommandContext['followUp']): Promise<Reply> {
     const ctx: CommandContext = {
       engine,
       engines: o.engines,
@@ -236,6 +285,8 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
       store,
       settings: await getSettings(store, 'slack', who.team),
       canConfigure: c.adminOnly ? await mayConfigure(who.user) : undefined,
+      capture: who.team ? capture?.control(who.team) : undefined,
+      followUp,
     };
     return turn(() => c.run(ctx, args));
   }
@@ -320,10 +371,17 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
         const slow = await slowDown({ user: command.user_id, team: command.team_id }, command.channel_id, 'ask');
         if (slow) return ephemeral(renderNotice(slow));
       }
-      const reply = await run(parsed.command, parsed.args, { user: command.user_id, team: command.team_id });
-      const pub = reply.kind === 'answer' && reply.visibility === 'public';
-      const msg = await render(reply, viewFor(parsed.args, { origin: 'channel', channel: command.channel_id }), pub ? null : 'channel');
-      await respond({ response_type: pub ? 'in_channel' : 'ephemeral', ...msg, ...NO_UNFURL });
+      // Later progress (a backfill) follows the reply, never overtakes it.
+      let replied = () => {};
+      const afterReply = new Promise<void>((r) => (replied = r));
+      try {
+        const reply = await run(parsed.command, parsed.args, { user: command.user_id, team: command.team_id }, progressTo((m) => afterReply.then(() => ephemeral(m))));
+        const pub = reply.kind === 'answer' && reply.visibility === 'public';
+        const msg = await render(reply, viewFor(parsed.args, { origin: 'channel', channel: command.channel_id }), pub ? null : 'channel');
+        await respond({ response_type: pub ? 'in_channel' : 'ephemeral', ...msg, ...NO_UNFURL });
+      } finally {
+        replied();
+      }
     }, ephemeral);
   });
 
@@ -460,6 +518,8 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }):
       else await toClicker(msg);
     }, toClicker);
   });
+
+  if (capture) capture.resume();
 
   app.error(async (err) => {
     log.error(`slack: unhandled error: ${err.message}`, { err });

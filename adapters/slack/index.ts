@@ -20,6 +20,8 @@ export const slackAdapter: PlatformAdapter = {
       botToken: cfg.botToken,
       apiUrl: cfg.apiUrl,
       configUsers: ctx.config.slackConfigUsers,
+      capture: ctx.capture,
+      captureBackfill: ctx.config.capture,
       transport: cfg.appToken
         ? { mode: 'socket', appToken: cfg.appToken }
         : { mode: 'http', signingSecret: cfg.signingSecret!, port: cfg.port, host: cfg.host ?? undefined },

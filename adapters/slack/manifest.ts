@@ -5,16 +5,20 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { commands as registry, type Command } from '../../commands/index.ts';
 import { MAIN, SLASH, usageHint } from './commands.ts';
+import { CAPTURE_EVENTS, CAPTURE_SCOPES } from './capture.ts';
 
 export const MANIFEST_PATH = fileURLToPath(new URL('./manifest.json', import.meta.url));
 /** Where Bolt's HTTP receiver listens; the request URLs of an HTTP-mode manifest end with it. */
 export const EVENTS_PATH = '/slack/events';
 
-/** Scopes the adapter uses: /crux, reading mentions, posting answers (chat.postMessage, chat.postEphemeral). */
-export const BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands'];
+/**
+ * Scopes the adapter uses: /crux, reading mentions, posting answers (chat.postMessage, chat.postEphemeral), and live
+ * capture's (reading the channels a workspace turns on, and their names; users:read gives authors' names).
+ */
+export const BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands', ...CAPTURE_SCOPES, 'users:read'];
 /** Added when a command is for admins only: users.info tells whether someone is a workspace admin or owner. */
 export const ADMIN_SCOPES = ['users:read'];
-export const BOT_EVENTS = ['app_mention'];
+export const BOT_EVENTS = ['app_mention', ...CAPTURE_EVENTS];
 
 const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
 
@@ -52,7 +56,7 @@ export function buildManifest(all: Command[] = registry, o: ManifestOptions = {}
       ],
       shortcuts,
     },
-    oauth_config: { scopes: { bot: [...BOT_SCOPES, ...(all.some((c) => c.adminOnly) ? ADMIN_SCOPES : [])].sort() } },
+    oauth_config: { scopes: { bot: [...new Set([...BOT_SCOPES, ...(all.some((c) => c.adminOnly) ? ADMIN_SCOPES : [])])].sort() } },
     settings: {
       event_subscriptions: { ...(url ? { request_url: url } : {}), bot_events: BOT_EVENTS },
       interactivity: { is_enabled: true, ...(url ? { request_url: url } : {}) },

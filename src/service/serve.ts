@@ -12,6 +12,7 @@ import { problemLine } from '../corpus/types.ts';
 import { runRepl } from '../../adapters/terminal/repl.ts';
 import { platformAdapters, type PlatformAdapter, type RunningAdapter } from '../../adapters/index.ts';
 import { shardedDiscordAdapter } from '../../adapters/discord-shards/index.ts';
+import { openCapture } from './capture/open.ts';
 
 interface Io {
   out: (s: string) => void;
@@ -60,6 +61,8 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
     }
     throw e;
   }
+  // Live capture (issue 17): a community's own channels, captured as it talks, searched with its corpora.
+  const capture = wanted.length ? await openCapture(store, { storeUrl: config.storeUrl, prefix: config.storePrefix, log }) : null;
   let forgetNamed = () => {};
   const live = liveEngine(engine, {
     corpus: o.corpus ?? DEFAULT_CORPUS,
@@ -90,7 +93,7 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
   for (const a of wanted) {
     try {
       const engines: EngineChooser = { ...chooser, engineFor: (n) => instrumentEngine(() => chooser.engineFor(n), a.name) };
-      running.push(await a.start({ engine: instrumentEngine(live.current, a.name), engines, store, config, log }));
+      running.push(await a.start({ engine: instrumentEngine(live.current, a.name), engines, store, capture: capture ?? undefined, config, log }));
       log.info(`${a.name} connected.`);
     } catch (e) {
       log.error(`${a.name} not started: ${(e as Error).message}`);
@@ -102,10 +105,13 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
   }
   if (running.length === 0 || !service) {
     await service?.shutdown('no platform started');
+    await capture?.close();
     return 1;
   }
   // SIGTERM/SIGINT: stop taking work, finish what is in flight, close connections, flush the store, exit 0.
-  return service.shutdown(await service.untilStopped());
+  const code = await service.shutdown(await service.untilStopped());
+  await capture?.close();
+  return code;
 }
 
 /**

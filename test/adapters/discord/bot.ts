@@ -8,6 +8,7 @@ import { readConfig } from '../../../src/config.ts';
 import { openEngine, type Engine } from '../../../src/core/engine.ts';
 import type { EngineChooser } from '../../../src/service/engines.ts';
 import { memoryStore, type Store } from '../../../src/service/store.ts';
+import type { CaptureService } from '../../../src/service/capture/service.ts';
 import { APP_ID, FAKE_TOKEN, FakeDiscord } from './fake-discord.ts';
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'discord');
@@ -50,7 +51,17 @@ export function cleanupCache(): void {
 }
 
 export async function startBot(
-  o: { corpus?: string; engine?: Engine; engines?: EngineChooser; env?: Record<string, string>; adapter?: DiscordAdapterOptions; fake?: FakeDiscord; store?: Store } = {},
+  o: {
+    corpus?: string;
+    engine?: Engine;
+    engines?: EngineChooser;
+    env?: Record<string, string>;
+    adapter?: DiscordAdapterOptions;
+    fake?: FakeDiscord;
+    store?: Store;
+    /** Live capture: where the adapter hands captured messages (none: capture is not offered). */
+    capture?: CaptureService;
+  } = {},
 ): Promise<Bot> {
   const fake = o.fake ?? (await FakeDiscord.start());
   const engine = o.engine ?? engineFor(o.corpus ?? BASIC);
@@ -62,7 +73,7 @@ export async function startBot(
     error: (msg: string, extra?: object) => logs.push({ level: 'error', msg, extra }),
   };
   const config = readConfig({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl, ...o.env });
-  const start = () => startDiscord({ engine, engines: o.engines, store, config, log }, { readyTimeoutMs: 10_000, ...o.adapter });
+  const start = () => startDiscord({ engine, engines: o.engines, store, config, log, capture: o.capture }, { readyTimeoutMs: 10_000, ...o.adapter });
   const bot: Bot = {
     fake,
     engine,

@@ -28,6 +28,52 @@ export const ALICE = { id: '600000000000000001', username: 'alice', discriminato
 export const BOB = { id: '600000000000000002', username: 'bob', discriminator: '0', global_name: 'Bob', avatar: null };
 const DISCORD_EPOCH = 1420070400000n;
 
+// Live capture: a server with channels, and the application's Message Content intent.
+export const CAPTURE_GUILD = { id: '500000000000000010', name: 'Debate Club' };
+export const DEBATES = '200000000000000010';
+export const ALIGNMENT = '200000000000000011';
+export const OFFTOPIC = '200000000000000012';
+/** Discord's application flags: the Message Content intent switched on in the Developer Portal (an unverified bot). */
+export const MESSAGE_CONTENT_FLAG = 1 << 19;
+/** A member's permissions with Manage Server (who may change settings). */
+export const MANAGE_SERVER = String(2248473465835073n | (1n << 5n));
+
+export interface FakeChannel {
+  id: string;
+  name: string;
+  type: number;
+  guild_id: string;
+  parent_id?: string | null;
+  thread_metadata?: object;
+}
+
+/** A guild's text channel as Discord describes it. */
+export function textChannel(id: string, name: string, guildId = CAPTURE_GUILD.id): FakeChannel {
+  return { id, name, type: 0, guild_id: guildId, parent_id: null };
+}
+
+/** A public thread inside a channel (its id is the message it was started from, when it was). */
+export function thread(id: string, name: string, parentId: string, guildId = CAPTURE_GUILD.id): FakeChannel {
+  const meta = { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false };
+  return { id, name, type: 11, guild_id: guildId, parent_id: parentId, thread_metadata: meta };
+}
+
+export interface PostOptions {
+  user?: User;
+  /** Display name in the server (a nickname). */
+  nick?: string;
+  /** The message it replies to. */
+  replyTo?: string;
+  /** How long ago it was posted. */
+  ageMs?: number;
+  bot?: boolean;
+  /** Message type (0 default, 19 reply, 7 member join…). */
+  type?: number;
+  embeds?: object[];
+  guildId?: string;
+  id?: string;
+}
+
 export interface RestCall {
   method: string;
   /** Path without the query string, with %40 decoded to @ (discord.js encodes @original). */
@@ -67,6 +113,13 @@ export class FakeDiscord {
   private waiters: Array<{ pred: (c: RestCall) => boolean; resolve: (c: RestCall) => void }> = [];
   private messageCounter = 0;
   tokenRejected = false;
+  /** Application flags GET /applications/@me reports: Message Content on by default; 0 turns it off. */
+  applicationFlags = MESSAGE_CONTENT_FLAG;
+  /** Channels and threads of the servers the bot is in (live capture), and each channel's messages (its history). */
+  private readonly channels = new Map<string, FakeChannel>();
+  private readonly history = new Map<string, any[]>();
+  /** How many history pages (GET /channels/:id/messages) were asked for. */
+  historyCalls = 0;
   /** False stops recording calls (long bench runs); listeners still hear each one. */
   keepCalls = true;
   /** Called with every REST call as it arrives. */
@@ -159,7 +212,7 @@ export class FakeDiscord {
         body = raw;
       }
       const method = req.method ?? 'GET';
-      const r = this.respond(method, path, body);
+      const r = this.respond(method, path, body, url.searchParams);
       const call: RestCall = { method, path, query: url.searchParams, auth: req.headers.authorization ?? null, body, status: r.status, at: performance.now() };
       if (this.keepCalls) this.calls.push(call);
       for (const l of this.listeners) l(call);
@@ -176,7 +229,7 @@ export class FakeDiscord {
     });
   }
 
-  private respond(method: string, path: string, body: any): FakeResponse {
+  private respond(method: string, path: string, body: any, query: URLSearchParams): FakeResponse {
     const o = this.overrides.find((x) => x.responses.length && x.match(method, path));
     if (o) return o.responses.shift()!;
     if (method === 'GET' && path === '/api/v10/gateway/bot') {
@@ -187,6 +240,8 @@ export class FakeDiscord {
       };
     }
     if (method === 'POST' && /^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return { status: 204 };
+    const captured = this.captureRoute(method, path, query);
+    if (captured) return captured;
     const hook = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/.exec(path);
     if (hook) {
       if (method === 'DELETE') return { status: 204 };
@@ -226,6 +281,126 @@ export class FakeDiscord {
     };
   }
 
+  // ---------- live capture: a server's channels, threads and messages ----------
+
+  private captureRoute(method: string, path: string, query: URLSearchParams): FakeResponse | null {
+    if (method !== 'GET') return null;
+    if (path === '/api/v10/applications/@me') return { status: 200, body: { id: APP_ID, name: 'crux', flags: this.applicationFlags } };
+    const messages = /^\/api\/v10\/channels\/(\d+)\/messages$/.exec(path);
+    if (messages) {
+      this.historyCalls++;
+      const before = query.get('before');
+      const newestFirst = [...(this.history.get(messages[1]) ?? [])].sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+      return { status: 200, body: newestFirst.filter((m) => !before || BigInt(m.id) < BigInt(before)).slice(0, Number(query.get('limit') ?? 50)) };
+    }
+    const active = /^\/api\/v10\/guilds\/(\d+)\/threads\/active$/.exec(path);
+    if (active) return { status: 200, body: { threads: [...this.channels.values()].filter((c) => c.type === 11 && c.guild_id === active[1]), members: [] } };
+    if (/^\/api\/v10\/channels\/\d+\/threads\/archived\/public$/.test(path)) return { status: 200, body: { threads: [], members: [], has_more: false } };
+    const channel = /^\/api\/v10\/channels\/(\d+)$/.exec(path);
+    if (channel && this.channels.has(channel[1])) return { status: 200, body: this.channels.get(channel[1]) };
+    return null;
+  }
+
+  /** The bot joins (or learns of) a server with these channels and threads: GUILD_CREATE. */
+  guildCreate(channels: FakeChannel[], guild = CAPTURE_GUILD): void {
+    for (const c of channels) this.channels.set(c.id, c);
+    const everyone = { id: guild.id, name: '@everyone', permissions: '2248473465835073', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 };
+    this.send('GUILD_CREATE', {
+      id: guild.id,
+      name: guild.name,
+      icon: null,
+      owner_id: ALICE.id,
+      roles: [everyone],
+      channels: channels.filter((c) => c.type !== 11),
+      threads: channels.filter((c) => c.type === 11),
+      members: [],
+      member_count: 2,
+      emojis: [],
+      stickers: [],
+      features: [],
+      unavailable: false,
+      joined_at: new Date(0).toISOString(),
+      large: false,
+      voice_states: [],
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      premium_tier: 0,
+      preferred_locale: 'en-US',
+    });
+  }
+
+  /** A thread created later: THREAD_CREATE. */
+  threadCreate(t: FakeChannel): void {
+    this.channels.set(t.id, t);
+    this.send('THREAD_CREATE', { ...t, newly_created: true });
+  }
+
+  /** A message already in a channel's history (for backfill), not sent as an event. Returns it. */
+  past(channelId: string, content: string, o: PostOptions = {}): any {
+    const guildId = o.guildId ?? this.channels.get(channelId)?.guild_id ?? CAPTURE_GUILD.id;
+    const user = o.user ?? ALICE;
+    const m = {
+      id: o.id ?? this.snowflake(o.ageMs ?? 0),
+      channel_id: channelId,
+      guild_id: guildId,
+      type: o.type ?? (o.replyTo ? 19 : 0),
+      content,
+      author: { ...user, ...(o.bot ? { bot: true } : {}) },
+      member: { nick: o.nick ?? null, roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 },
+      attachments: [],
+      embeds: o.embeds ?? [],
+      components: [],
+      mentions: [],
+      mention_roles: [],
+      pinned: false,
+      mention_everyone: false,
+      tts: false,
+      timestamp: new Date(Date.now() - (o.ageMs ?? 0)).toISOString(),
+      edited_timestamp: null,
+      flags: 0,
+      ...(o.replyTo ? { message_reference: { type: 0, message_id: o.replyTo, channel_id: channelId, guild_id: guildId } } : {}),
+    };
+    if (!this.history.has(channelId)) this.history.set(channelId, []);
+    this.history.get(channelId)!.push(m);
+    return m;
+  }
+
+  /** A message posted now: MESSAGE_CREATE (and kept in the channel's history). Returns it. */
+  post(channelId: string, content: string, o: PostOptions = {}): any {
+    const m = this.past(channelId, content, o);
+    this.send('MESSAGE_CREATE', m);
+    return m;
+  }
+
+  /** An edit: MESSAGE_UPDATE with the whole message, as Discord sends it. Returns the edited message. */
+  edit(message: any, content: string): any {
+    const edited = { ...message, content, edited_timestamp: new Date(Math.max(Date.now(), Date.parse(message.timestamp) + 1)).toISOString() };
+    const list = this.history.get(message.channel_id) ?? [];
+    const at = list.findIndex((x) => x.id === message.id);
+    if (at >= 0) list[at] = edited;
+    this.send('MESSAGE_UPDATE', edited);
+    return edited;
+  }
+
+  /** MESSAGE_DELETE. */
+  remove(message: any): void {
+    this.forget(message);
+    this.send('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, guild_id: message.guild_id });
+  }
+
+  /** MESSAGE_DELETE_BULK (messages of one channel). */
+  removeBulk(messages: any[]): void {
+    for (const m of messages) this.forget(m);
+    this.send('MESSAGE_DELETE_BULK', { ids: messages.map((m) => m.id), channel_id: messages[0].channel_id, guild_id: messages[0].guild_id });
+  }
+
+  private forget(message: any): void {
+    const list = this.history.get(message.channel_id) ?? [];
+    const at = list.findIndex((x) => x.id === message.id);
+    if (at >= 0) list.splice(at, 1);
+  }
+
   // ---------- gateway ----------
 
   private onConnection(sock: WebSocket): void {
@@ -248,8 +423,13 @@ export class FakeDiscord {
   }
 
   private dispatch(d: any): void {
-    const frame = JSON.stringify({ op: 0, t: 'INTERACTION_CREATE', s: ++this.seq, d });
     this.sentAt.set(d.token, performance.now());
+    this.send('INTERACTION_CREATE', d);
+  }
+
+  /** Sends one gateway event to every connected client. */
+  send(t: string, d: any): void {
+    const frame = JSON.stringify({ op: 0, t, s: ++this.seq, d });
     for (const s of this.sockets) s.send(frame);
   }
 
@@ -258,7 +438,7 @@ export class FakeDiscord {
     return `itoken-${++this.counter}-${Math.random().toString(36).slice(2, 10)}`;
   }
 
-  private base(o: { user?: User; ageMs?: number; channelId?: string; guildId?: string; token?: string }) {
+  private base(o: { user?: User; ageMs?: number; channelId?: string; guildId?: string; token?: string; permissions?: string }) {
     const token = o.token ?? this.nextToken();
     const guildId = o.guildId ?? GUILD_ID;
     const channelId = o.channelId ?? CHANNEL_ID;
@@ -270,7 +450,7 @@ export class FakeDiscord {
       guild_id: guildId,
       channel_id: channelId,
       channel: { id: channelId, type: 0, guild_id: guildId, name: 'general' },
-      member: { user: o.user ?? ALICE, roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, permissions: '2248473465835073', flags: 0 },
+      member: { user: o.user ?? ALICE, roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, permissions: o.permissions ?? '2248473465835073', flags: 0 },
       app_permissions: '2248473465835073',
       locale: 'en-US',
       guild_locale: 'en-US',
@@ -290,7 +470,7 @@ export class FakeDiscord {
   }
 
   /** A slash command, e.g. slash('crux', { topic: 'hyperstition' }). Returns its token. */
-  slash(name: string, values: OptionValues = {}, o: { user?: User; ageMs?: number; channelId?: string; guildId?: string; token?: string } = {}): string {
+  slash(name: string, values: OptionValues = {}, o: { user?: User; ageMs?: number; channelId?: string; guildId?: string; token?: string; permissions?: string } = {}): string {
     const d = { ...this.base(o), type: 2, data: { id: '700000000000000001', name, type: 1, options: FakeDiscord.options(values) } };
     this.dispatch(d);
     return d.token;

@@ -18,7 +18,34 @@ export interface Call {
 export interface FakeSlackOptions {
   botToken?: string;
   appToken?: string;
+  /** The workspace auth.test reports (default TEAM). */
+  team?: string;
 }
+
+/** A channel of the fake workspace (live capture reads its history). */
+export interface FakeSlackChannel {
+  id: string;
+  name: string;
+  is_private?: boolean;
+  is_member?: boolean;
+  is_archived?: boolean;
+}
+
+/** A message as Slack's Web API returns it. */
+export interface FakeSlackMessage {
+  type: 'message';
+  subtype?: string;
+  user?: string;
+  bot_id?: string;
+  text: string;
+  ts: string;
+  thread_ts?: string;
+  reply_count?: number;
+  edited?: { user: string; ts: string };
+}
+
+/** The scopes the manifest asks for (auth.test reports them in x-oauth-scopes). */
+export const ALL_SCOPES = ['app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'commands', 'groups:history', 'groups:read', 'users:read'];
 
 export const BOT_USER = 'UCRUXBOT';
 export const BOT_ID = 'BCRUXBOT';
@@ -38,10 +65,21 @@ export class FakeSlack {
   base = '';
   botToken: string;
   appToken: string;
+  team: string;
+  /** Live capture: the workspace's channels, each channel's messages (oldest first), people's display names. */
+  readonly channels = new Map<string, FakeSlackChannel>();
+  readonly history = new Map<string, FakeSlackMessage[]>();
+  readonly names = new Map<string, string>();
+  /** Scopes reported by auth.test (x-oauth-scopes). */
+  scopes: string[] = ALL_SCOPES;
+  /** Largest page conversations.history and conversations.replies return, whatever limit is asked. */
+  pageSize = 200;
+  private clock = 1_700_000_000;
 
   constructor(o: FakeSlackOptions = {}) {
     this.botToken = o.botToken ?? 'xoxb-test-bot-token';
     this.appToken = o.appToken ?? 'xapp-test-app-token';
+    this.team = o.team ?? TEAM;
   }
 
   get apiUrl(): string {
@@ -127,6 +165,66 @@ export class FakeSlack {
     return acked;
   }
 
+  // ---------- live capture: channels, their history, and the message events Slack sends ----------
+
+  /** A channel of the workspace (Crux is a member unless told). */
+  channel(id: string, name: string, o: Partial<FakeSlackChannel> = {}): FakeSlackChannel {
+    const c = { id, name, is_private: false, is_member: true, is_archived: false, ...o };
+    this.channels.set(id, c);
+    return c;
+  }
+
+  /** A fresh message timestamp, later than the last one (`ageMs` back in time for history). */
+  ts(ageMs = 0): string {
+    this.clock += 1;
+    const sec = Math.floor((Date.now() - ageMs) / 1000);
+    return `${sec}.${String(this.clock % 1_000_000).padStart(6, '0')}`;
+  }
+
+  /** A message in a channel's history (what backfill finds). A reply gives `thread_ts` and counts on its thread's first message. */
+  past(channel: string, text: string, o: { user?: string; ageMs?: number; thread_ts?: string; subtype?: string; bot_id?: string; ts?: string } = {}): FakeSlackMessage {
+    const m: FakeSlackMessage = { type: 'message', text, ts: o.ts ?? this.ts(o.ageMs), user: o.user ?? 'U0ALICE' };
+    if (o.thread_ts) m.thread_ts = o.thread_ts;
+    if (o.subtype) m.subtype = o.subtype;
+    if (o.bot_id) m.bot_id = o.bot_id;
+    if (!this.history.has(channel)) this.history.set(channel, []);
+    this.history.get(channel)!.push(m);
+    if (o.thread_ts) {
+      const root = this.history.get(channel)!.find((x) => x.ts === o.thread_ts);
+      if (root) {
+        root.thread_ts = root.ts;
+        root.reply_count = (root.reply_count ?? 0) + 1;
+      }
+    }
+    return m;
+  }
+
+  captureMethod(method: string, body: Record<string, any>): { status?: number; body: object } | null {
+    if (method === 'conversations.list') return { body: { ok: true, channels: [...this.channels.values()], response_metadata: { next_cursor: '' } } };
+    if (method === 'conversations.info') {
+      const c = this.channels.get(body.channel);
+      return { body: c ? { ok: true, channel: c } : { ok: false, error: 'channel_not_found' } };
+    }
+    if (method === 'conversations.history' || method === 'conversations.replies') {
+      const c = this.channels.get(body.channel);
+      if (!c) return { body: { ok: false, error: 'channel_not_found' } };
+      if (!c.is_member) return { body: { ok: false, error: 'not_in_channel' } };
+      const all = this.history.get(body.channel) ?? [];
+      const oldest = Number(body.oldest ?? 0);
+      // history: the channel's own messages, newest first; replies: the thread's first message, then its replies in order.
+      const list =
+        method === 'conversations.history'
+          ? all.filter((m) => !m.thread_ts || m.thread_ts === m.ts || m.subtype === 'thread_broadcast').filter((m) => Number(m.ts) >= oldest).reverse()
+          : all.filter((m) => m.ts === body.ts || m.thread_ts === body.ts);
+      const from = Number(body.cursor ?? 0);
+      const size = Math.min(Number(body.limit ?? 100), this.pageSize);
+      const page = list.slice(from, from + size);
+      const more = from + size < list.length;
+      return { body: { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(from + size) : '' } } };
+    }
+    return null;
+  }
+
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     let raw = '';
     req.on('data', (c) => (raw += c));
@@ -139,6 +237,7 @@ export class FakeSlack {
       const out = this.answer(method, req.headers.authorization, body);
       res.statusCode = out.status ?? 200;
       res.setHeader('content-type', 'application/json');
+      if (method === 'auth.test') res.setHeader('x-oauth-scopes', this.scopes.join(','));
       res.end(JSON.stringify(out.body));
       for (const w of this.waiters.splice(0)) w();
     });
@@ -152,11 +251,14 @@ export class FakeSlack {
     }
     if (auth !== `Bearer ${this.botToken}`) return { body: { ok: false, error: 'invalid_auth' } };
     if (method === 'auth.test') {
-      return { body: { ok: true, url: 'https://crux-test.slack.com/', team: 'Crux Test', user: 'crux', team_id: TEAM, user_id: BOT_USER, bot_id: BOT_ID } };
+      return { body: { ok: true, url: 'https://crux-test.slack.com/', team: 'Crux Test', user: 'crux', team_id: this.team, user_id: BOT_USER, bot_id: BOT_ID } };
     }
     if (method === 'users.info') {
-      return { body: { ok: true, user: { id: body.user, name: body.user, is_admin: this.admins.has(body.user), is_owner: false, is_primary_owner: false } } };
+      const profile = { display_name: this.names.get(body.user) ?? '', real_name: body.user };
+      return { body: { ok: true, user: { id: body.user, name: body.user, profile, is_admin: this.admins.has(body.user), is_owner: false, is_primary_owner: false } } };
     }
+    const captured = this.captureMethod(method, body);
+    if (captured) return captured;
     if (method === 'chat.postMessage' || method === 'chat.postEphemeral') {
       const error = this.failures.get(method)?.get(body.channel);
       if (error) return { body: { ok: false, error } };

@@ -28,13 +28,13 @@ export class SlackSender {
   }
 
   /** A /crux slash command as Slack posts it (form-encoded). */
-  command(text: string, o: { responseUrl: string; user?: string; channel?: string; ts?: number; headers?: Record<string, string> }): Promise<Sent> {
+  command(text: string, o: { responseUrl: string; user?: string; channel?: string; team?: string; ts?: number; headers?: Record<string, string> }): Promise<Sent> {
     return this.post(commandBody(text, o), 'application/x-www-form-urlencoded', o);
   }
 
   /** An Events API callback (JSON). */
-  event(event: object, o: { eventId?: string; retryNum?: number; headers?: Record<string, string> } = {}): Promise<Sent> {
-    const body = JSON.stringify(eventBody(event, o.eventId));
+  event(event: object, o: { eventId?: string; retryNum?: number; headers?: Record<string, string>; team?: string } = {}): Promise<Sent> {
+    const body = JSON.stringify(eventBody(event, o.eventId, o.team));
     const retry: Record<string, string> = o.retryNum ? { 'x-slack-retry-num': String(o.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {};
     return this.post(body, 'application/json', { headers: { ...retry, ...o.headers } });
   }
@@ -45,10 +45,10 @@ export class SlackSender {
   }
 }
 
-export function commandFields(text: string, o: { responseUrl: string; user?: string; channel?: string }): Record<string, string> {
+export function commandFields(text: string, o: { responseUrl: string; user?: string; channel?: string; team?: string }): Record<string, string> {
   return {
     token: 'legacy-verification-token',
-    team_id: TEAM,
+    team_id: o.team ?? TEAM,
     team_domain: 'crux-test',
     channel_id: o.channel ?? 'C0GENERAL',
     channel_name: 'general',
@@ -63,19 +63,19 @@ export function commandFields(text: string, o: { responseUrl: string; user?: str
   };
 }
 
-export function commandBody(text: string, o: { responseUrl: string; user?: string; channel?: string }): string {
+export function commandBody(text: string, o: { responseUrl: string; user?: string; channel?: string; team?: string }): string {
   return new URLSearchParams(commandFields(text, o)).toString();
 }
 
-export function eventBody(event: object, eventId = `Ev${randomUUID().slice(0, 8)}`): object {
+export function eventBody(event: object, eventId = `Ev${randomUUID().slice(0, 8)}`, team = TEAM): object {
   return {
     token: 'legacy-verification-token',
-    team_id: TEAM,
+    team_id: team,
     api_app_id: 'A0CRUX',
     type: 'event_callback',
     event_id: eventId,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: TEAM, user_id: BOT_USER, is_bot: true, enterprise_id: null }],
+    authorizations: [{ team_id: team, user_id: BOT_USER, is_bot: true, enterprise_id: null }],
     event,
   };
 }
@@ -141,3 +141,35 @@ export function buttonClick(o: {
     actions: [{ type: 'button', action_id: o.actionId, block_id: 'b1', value: o.value, text: { type: 'plain_text', text: 'x' }, action_ts: `${Date.now() / 1000}${Math.random().toString().slice(2, 6)}` }],
   };
 }
+
+/** Message events as Slack sends them for a channel (`message.channels`): a message, an edit, a deletion. */
+export const messageEvents = {
+  posted: (channel: string, m: { user?: string; text: string; ts: string; thread_ts?: string; subtype?: string; bot_id?: string }, channelType = 'channel'): object => ({
+    type: 'message',
+    channel,
+    channel_type: channelType,
+    event_ts: m.ts,
+    ...m,
+  }),
+  changed: (channel: string, m: { user?: string; text: string; ts: string; thread_ts?: string }, editedTs: string): object => ({
+    type: 'message',
+    subtype: 'message_changed',
+    channel,
+    channel_type: 'channel',
+    hidden: true,
+    ts: editedTs,
+    event_ts: editedTs,
+    message: { type: 'message', ...m, edited: { user: m.user, ts: editedTs } },
+    previous_message: { type: 'message', ...m },
+  }),
+  deleted: (channel: string, ts: string, deletedAt: string): object => ({
+    type: 'message',
+    subtype: 'message_deleted',
+    channel,
+    channel_type: 'channel',
+    hidden: true,
+    ts: deletedAt,
+    event_ts: deletedAt,
+    deleted_ts: ts,
+  }),
+};

@@ -1,0 +1,204 @@
+// Live capture on Discord, end to end: the real discord.js Client on the fake gateway and REST, a server turning
+// capture on with /crux-config, its history fetched, its messages searchable as they are posted, edited and deleted.
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryStore, type Store } from '../../../src/service/store.ts';
+import { silentLog } from '../../../src/service/log.ts';
+import { memoryCaptureLog } from '../../../src/service/capture/log.ts';
+import { captureService, type CaptureService } from '../../../src/service/capture/service.ts';
+import { rebuildingCorpora } from '../../../src/service/capture/searchable.ts';
+import { NO_MESSAGE_CONTENT } from '../../../adapters/discord/capture.ts';
+import { ALICE, ALIGNMENT, BOB, CAPTURE_GUILD, DEBATES, FakeDiscord, MANAGE_SERVER, OFFTOPIC, textChannel, thread, visibleParts } from './fake-discord.ts';
+import { quoteOf, startBot, type Bot } from './bot.ts';
+
+const GUILD = CAPTURE_GUILD.id;
+const OTHER_GUILD = { id: '500000000000000020', name: 'Other Club' };
+const OTHER_DEBATES = '200000000000000020';
+const DAY = 86_400_000;
+
+let bot: Bot | undefined;
+let capture: CaptureService | undefined;
+afterEach(async () => {
+  await bot?.stop();
+  await capture?.close();
+  bot = capture = undefined;
+});
+
+async function started(o: { fake?: FakeDiscord; store?: Store; flags?: number } = {}): Promise<Bot> {
+  const store = o.store ?? memoryStore();
+  capture = captureService({ log: memoryCaptureLog(), store, corpora: rebuildingCorpora(), logger: silentLog(), settingsTtlMs: 0 });
+  await capture.start();
+  const fake = o.fake ?? (await FakeDiscord.start());
+  if (o.flags !== undefined) fake.applicationFlags = o.flags;
+  bot = await startBot({ fake, store, capture });
+  if (!o.fake) {
+    const close = bot.stop;
+    bot.stop = async () => {
+      await close();
+      await fake.close();
+    };
+  }
+  fake.guildCreate([textChannel(DEBATES, 'debates'), textChannel(ALIGNMENT, 'alignment'), textChannel(OFFTOPIC, 'off-topic')]);
+  return bot;
+}
+
+/** Polls until `pred` holds (events travel over the loopback gateway). */
+async function until<T>(pred: () => T | Promise<T>, what: string, ms = 8_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await pred();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** What /crux TOPIC quotes in a server, and the whole reply as text. */
+async function ask(b: Bot, topic: string, guildId = GUILD): Promise<{ quotes: string[]; text: string }> {
+  const reply = await b.fake.finalReply(b.fake.slash('crux', { topic }, { guildId, channelId: DEBATES }));
+  const quotes = (reply.data.embeds ?? []).flatMap((e: any) => (e.fields ?? []).map((f: any) => quoteOf(f.value))).filter(Boolean);
+  return { quotes, text: visibleParts(reply.data).join('\n') };
+}
+
+async function config(b: Bot, value: string, guildId = GUILD): Promise<string> {
+  const reply = await b.fake.finalReply(b.fake.slash('crux-config', { setting: 'capture', value }, { guildId, channelId: DEBATES, permissions: MANAGE_SERVER }));
+  return visibleParts(reply.data).join('\n');
+}
+
+/** Waits until the server's corpus holds this many captured messages. */
+const captured = (n: number, guildId = GUILD) => until(() => capture!.state.count(`discord:${guildId}`) === n, `${n} captured messages`);
+
+describe('capture on Discord', () => {
+  it('is turned on with /crux-config, fetches the last 30 days of the channels, and says how far it got', async () => {
+    const b = await started();
+    b.fake.past(DEBATES, 'Hyperstition was discussed here last week.', { ageMs: 7 * DAY });
+    b.fake.past(DEBATES, 'Hyperstition from two months ago stays out.', { ageMs: 60 * DAY });
+    b.fake.past(ALIGNMENT, 'Corrigibility came up yesterday.', { ageMs: DAY });
+    b.fake.past(OFFTOPIC, 'Hyperstition in a channel nobody turned on.', { ageMs: DAY });
+    const said = await config(b, `<#${DEBATES}>, #alignment`);
+    expect(said).toMatch(/Capturing #debates, #alignment/);
+    expect(said).toMatch(/last 30 days, up to 10,000 messages each/);
+    await captured(2);
+    expect((await ask(b, 'hyperstition')).quotes).toEqual(['Hyperstition was discussed here last week.']);
+    expect((await ask(b, 'corrigibility')).quotes).toEqual(['Corrigibility came up yesterday.']);
+    const report = await b.fake.waitForCall((c) => c.method === 'POST' && /\/webhooks\//.test(c.path) && /history fetched/.test(JSON.stringify(c.body)));
+    expect(report.body.flags & 64).toBe(64);
+    expect(await config(b, '')).toBeTruthy();
+    const shown = visibleParts((await b.fake.finalReply(b.fake.slash('crux-config', {}, { guildId: GUILD }))).data).join('\n');
+    expect(shown).toMatch(/capture: #debates \(1 messages\), #alignment \(1 messages\)/);
+  });
+
+  it('refuses channels it cannot capture and changes nothing', async () => {
+    const b = await started();
+    expect(await config(b, '#nowhere')).toMatch(/"#nowhere": no such channel in this server\. Nothing was changed\./);
+    const shown = visibleParts((await b.fake.finalReply(b.fake.slash('crux-config', {}, { guildId: GUILD }))).data).join('\n');
+    expect(shown).toMatch(/capture: off \(default\)/);
+  });
+
+  it('makes a message searchable as it is posted, replaces it when edited, and removes it when deleted', async () => {
+    const b = await started();
+    await config(b, `<#${DEBATES}>`);
+    const m = b.fake.post(DEBATES, 'Sycophancy is a training artefact.', { nick: 'Ally' });
+    await captured(1);
+    const first = await ask(b, 'sycophancy');
+    expect(first.quotes).toEqual(['Sycophancy is a training artefact.']);
+    expect(first.text).toContain('Ally');
+    expect(JSON.stringify((await b.fake.finalReply(b.fake.slash('crux', { topic: 'sycophancy' }, { guildId: GUILD }))).data)).toContain(`https://discord.com/channels/${GUILD}/${DEBATES}/${m.id}`);
+
+    b.fake.edit(m, 'Sycophancy is a reward artefact.');
+    await until(async () => (await ask(b, 'sycophancy')).quotes[0] === 'Sycophancy is a reward artefact.', 'the edit');
+    b.fake.remove(m);
+    await captured(0);
+    expect((await ask(b, 'sycophancy')).quotes).toEqual([]);
+  });
+
+  it('removes every message of a bulk deletion', async () => {
+    const b = await started();
+    await config(b, `<#${DEBATES}>`);
+    const ms = [b.fake.post(DEBATES, 'Quokka one.'), b.fake.post(DEBATES, 'Quokka two.'), b.fake.post(DEBATES, 'Quokka three.')];
+    await captured(3);
+    b.fake.removeBulk(ms.slice(0, 2));
+    await captured(1);
+    expect((await ask(b, 'quokka')).quotes).toEqual(['Quokka three.']);
+  });
+
+  it('captures thread messages as replies to the message that started the thread', async () => {
+    const b = await started();
+    await config(b, `<#${DEBATES}>`);
+    const start = b.fake.post(DEBATES, 'Mesa optimisers: the opening claim.');
+    b.fake.threadCreate(thread(start.id, 'Mesa thread', DEBATES));
+    b.fake.post(start.id, 'Mesa optimisers: a reply inside the thread.', { user: BOB });
+    const reply = b.fake.post(DEBATES, 'Mesa optimisers: a direct reply.', { replyTo: start.id, user: BOB });
+    await captured(3);
+    const held = capture!.state.of(`discord:${GUILD}`).messages;
+    expect([...held.values()].find((m) => m.text.includes('inside the thread'))).toMatchObject({ channel: DEBATES, thread: start.id, parent: start.id, title: '#debates › Mesa thread' });
+    expect(held.get(reply.id)).toMatchObject({ parent: start.id });
+  });
+
+  it('leaves out bots, system messages, embeds without text and channels not turned on', async () => {
+    const b = await started();
+    await config(b, `<#${DEBATES}>`);
+    b.fake.post(DEBATES, 'Quokka from a bot.', { bot: true, user: { ...BOB, id: '600000000000000099', username: 'somebot' } });
+    b.fake.post(DEBATES, 'Quokka joined.', { type: 7 });
+    b.fake.post(DEBATES, '', { embeds: [{ title: 'Quokka link preview' }] });
+    b.fake.post(OFFTOPIC, 'Quokka off topic.');
+    b.fake.post(DEBATES, 'Quokka from a person.');
+    await captured(1);
+    expect((await ask(b, 'quokka')).quotes).toEqual(['Quokka from a person.']);
+  });
+
+  it('keeps each server’s captured messages to that server', async () => {
+    const b = await started();
+    b.fake.guildCreate([textChannel(OTHER_DEBATES, 'debates', OTHER_GUILD.id)], OTHER_GUILD);
+    await config(b, `<#${DEBATES}>`);
+    await config(b, `<#${OTHER_DEBATES}>`, OTHER_GUILD.id);
+    b.fake.post(DEBATES, 'Orthogonality, says the first server.');
+    b.fake.post(OTHER_DEBATES, 'Orthogonality, says the second server.', { guildId: OTHER_GUILD.id });
+    await captured(1);
+    await captured(1, OTHER_GUILD.id);
+    expect((await ask(b, 'orthogonality')).quotes).toEqual(['Orthogonality, says the first server.']);
+    expect((await ask(b, 'orthogonality', OTHER_GUILD.id)).quotes).toEqual(['Orthogonality, says the second server.']);
+  });
+
+  it('forgets a member who asks with /crux-forget-me, and keeps their later messages out', async () => {
+    const b = await started();
+    await config(b, `<#${DEBATES}>`);
+    b.fake.post(DEBATES, 'Deceptive alignment is likely, says Bob.', { user: BOB });
+    b.fake.post(DEBATES, 'Deceptive alignment is unlikely, says Alice.', { user: ALICE });
+    await captured(2);
+    const done = await b.fake.finalReply(b.fake.slash('crux-forget-me', {}, { user: BOB, guildId: GUILD }));
+    expect(visibleParts(done.data).join('\n')).toMatch(/1 of your messages captured here was removed/);
+    expect(done.data.flags & 64).toBe(64);
+    b.fake.post(DEBATES, 'Deceptive alignment, Bob again.', { user: BOB });
+    b.fake.post(DEBATES, 'Deceptive alignment, Alice again.', { user: ALICE });
+    await captured(2);
+    expect((await ask(b, 'deceptive alignment')).quotes.sort()).toEqual(['Deceptive alignment is unlikely, says Alice.', 'Deceptive alignment, Alice again.']);
+  });
+
+  it('stops with "capture off" and removes what a channel gave with "capture purge"', async () => {
+    const b = await started();
+    await config(b, `<#${DEBATES}>`);
+    b.fake.post(DEBATES, 'Shard theory before the switch.');
+    await captured(1);
+    expect(await config(b, 'off')).toMatch(/Capture is off for #debates\. What was captured stays searchable/);
+    b.fake.post(DEBATES, 'Shard theory after the switch.');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await ask(b, 'shard theory')).quotes).toEqual(['Shard theory before the switch.']);
+    expect(await config(b, `purge <#${DEBATES}>`)).toMatch(/the 1 messages captured there were removed/);
+    // (What remains may be the bot's own corpus, corrected to "shared theory".)
+    expect((await ask(b, 'shard theory')).quotes.filter((q) => q.includes('Shard theory'))).toEqual([]);
+  });
+
+  it('without the Message Content intent says so at start-up and in /crux-config, and asks Discord for no message events', async () => {
+    const b = await started({ flags: 0 });
+    expect(b.logs.some((l) => l.level === 'warn' && l.msg.includes(NO_MESSAGE_CONTENT))).toBe(true);
+    expect(b.fake.identifies.at(-1).intents).toBe(1);
+    expect(await config(b, `<#${DEBATES}>`)).toContain(NO_MESSAGE_CONTENT);
+    const shown = visibleParts((await b.fake.finalReply(b.fake.slash('crux-config', {}, { guildId: GUILD }))).data).join('\n');
+    expect(shown).toContain('unavailable');
+  });
+
+  it('asks Discord for guild messages and their content when the intent is on', async () => {
+    const b = await started();
+    expect(b.fake.identifies.at(-1).intents).toBe(1 | (1 << 9) | (1 << 15));
+  });
+});

@@ -1,0 +1,229 @@
+// Live capture on Slack, end to end: the real Bolt App (HTTP mode) against the fake Web API, a workspace turning
+// capture on with /crux config, its history paged in, its messages searchable as they are posted, edited, deleted.
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryStore, type Store } from '../../../src/service/store.ts';
+import { silentLog } from '../../../src/service/log.ts';
+import { memoryCaptureLog, type CaptureLog } from '../../../src/service/capture/log.ts';
+import { captureService, type CaptureService } from '../../../src/service/capture/service.ts';
+import { rebuildingCorpora } from '../../../src/service/capture/searchable.ts';
+import { baseEngine } from '../../service/capture/helpers.ts';
+import { httpHarness, quotes, slashReply, type Harness } from './helpers.ts';
+import { ALL_SCOPES, TEAM } from './fake-slack.ts';
+import { messageEvents } from './requests.ts';
+
+const DEBATES = 'C0DEBATES';
+const RANDOM = 'C0RANDOM';
+const DAY = 86_400_000;
+
+const open: Harness[] = [];
+let capture: CaptureService | undefined;
+let log: CaptureLog | undefined;
+afterEach(async () => {
+  for (const h of open.splice(0)) await h.close();
+  await capture?.close();
+  capture = undefined;
+});
+
+function service(store: Store): CaptureService {
+  log = memoryCaptureLog();
+  capture = captureService({ log, store, corpora: rebuildingCorpora(), logger: silentLog(), settingsTtlMs: 0 });
+  return capture;
+}
+
+async function started(o: { store?: Store; team?: string; scopes?: string[]; shared?: CaptureService } = {}): Promise<Harness> {
+  const store = o.store ?? memoryStore();
+  const cap = o.shared ?? service(store);
+  if (!o.shared) await cap.start();
+  const h = await httpHarness({ engine: baseEngine(), store, capture: cap, historyPaceMs: 0 });
+  open.push(h);
+  return h;
+}
+
+/** The fake's team must be set before the app asks auth.test: a harness for another workspace. */
+async function startedFor(team: string, store: Store, shared: CaptureService, scopes = ALL_SCOPES): Promise<Harness> {
+  const { FakeSlack } = await import('./fake-slack.ts');
+  const { startSlack } = await import('../../../adapters/slack/app.ts');
+  const { SlackSender, SIGNING_SECRET } = await import('./requests.ts');
+  const { recordingLog } = await import('./helpers.ts');
+  const fake = await new FakeSlack({ team }).start();
+  fake.scopes = scopes;
+  const log = recordingLog();
+  const app = await startSlack({
+    engine: baseEngine(),
+    store,
+    log,
+    botToken: fake.botToken,
+    apiUrl: fake.apiUrl,
+    retryConfig: { retries: 0 },
+    transport: { mode: 'http', signingSecret: SIGNING_SECRET, port: 0, host: '127.0.0.1' },
+    limits: false,
+    capture: shared,
+    historyPaceMs: 0,
+  });
+  const h: Harness = {
+    fake,
+    app,
+    send: new SlackSender(`http://127.0.0.1:${app.port}/slack/events`),
+    store,
+    log,
+    close: async () => {
+      await app.stop();
+      await fake.close();
+    },
+  };
+  open.push(h);
+  return h;
+}
+
+async function until<T>(pred: () => T, what: string, ms = 8_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = pred();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const captured = (n: number, team = TEAM) => until(() => capture!.state.count(`slack:${team}`) === n, `${n} captured messages`);
+
+async function ask(h: Harness, topic: string, team?: string): Promise<string[]> {
+  const body = team ? await slashFor(h, topic, team) : await slashReply(h, topic);
+  return quotes(body.blocks ?? []);
+}
+
+async function slashFor(h: Harness, text: string, team: string): Promise<any> {
+  const responseUrl = h.fake.responseUrl();
+  await h.send.command(text, { responseUrl, team });
+  const [call] = await h.fake.callsUntil((c) => c.path === new URL(responseUrl).pathname);
+  return call.body;
+}
+
+/** `/crux config capture …` by a workspace admin; the reply text. */
+async function config(h: Harness, value: string, team?: string): Promise<{ text: string; url: string }> {
+  h.fake.admins.add('U0ALICE');
+  const responseUrl = h.fake.responseUrl();
+  await h.send.command(`config capture ${value}`, { responseUrl, team });
+  const [call] = await h.fake.callsUntil((c) => c.path === new URL(responseUrl).pathname);
+  return { text: JSON.stringify(call.body), url: new URL(responseUrl).pathname };
+}
+
+describe('capture on Slack', () => {
+  it('is turned on with /crux config, pages through the channel’s history and its threads, and reports to the admin', async () => {
+    const h = await started();
+    h.fake.channel(DEBATES, 'debates');
+    h.fake.pageSize = 2;
+    h.fake.names.set('U0BOB', 'Bob B.');
+    const root = h.fake.past(DEBATES, 'Hyperstition: does believing a fiction make it real?', { ageMs: 3 * DAY });
+    h.fake.past(DEBATES, 'Hyperstition needs believers, says Bob.', { user: 'U0BOB', thread_ts: root.ts, ageMs: 2 * DAY });
+    h.fake.past(DEBATES, 'Hyperstition reply two.', { thread_ts: root.ts, ageMs: 2 * DAY });
+    h.fake.past(DEBATES, 'Hyperstition reply three.', { thread_ts: root.ts, ageMs: 2 * DAY });
+    h.fake.past(DEBATES, 'Hyperstition in passing.', { ageMs: DAY });
+    h.fake.past(DEBATES, 'Hyperstition from two months ago.', { ageMs: 60 * DAY });
+    h.fake.past(DEBATES, 'Hyperstition announced by a bot.', { bot_id: 'B0OTHER', ageMs: DAY });
+    h.fake.past(DEBATES, '<@U0BOB> has joined the channel', { subtype: 'channel_join', user: 'U0BOB', ageMs: DAY });
+
+    const said = await config(h, '#debates');
+    expect(said.text).toMatch(/Capturing #debates/);
+    await captured(5);
+    const history = h.fake.api('conversations.history').length;
+    expect(history).toBeGreaterThanOrEqual(2);
+    expect(h.fake.api('conversations.replies').length).toBeGreaterThanOrEqual(2);
+    const found = await ask(h, 'hyperstition');
+    expect(found).toContain('Hyperstition needs believers, says Bob.');
+    expect(found).not.toContain('Hyperstition from two months ago.');
+    expect(found).not.toContain('Hyperstition announced by a bot.');
+    const bob = [...capture!.state.of(`slack:${TEAM}`).messages.values()].find((m) => m.author === 'Bob B.')!;
+    expect(bob).toMatchObject({ parent: `${DEBATES}/p${root.ts.replace('.', '')}`, title: '#debates' });
+    expect(bob.url).toBe(`https://crux-test.slack.com/archives/${DEBATES}/p${bob.id.split('/p')[1]}?thread_ts=${root.ts}&cid=${DEBATES}`);
+    const reports = await h.fake.callsUntil((c) => c.path === said.url && /history fetched, 5 messages/.test(JSON.stringify(c.body)));
+    expect(reports[0].body.response_type).toBe('ephemeral');
+  });
+
+  it('makes a message searchable as it is posted, replaces it on message_changed, removes it on message_deleted', async () => {
+    const h = await started();
+    h.fake.channel(DEBATES, 'debates');
+    await config(h, '#debates');
+    const ts = h.fake.ts();
+    await h.send.event(messageEvents.posted(DEBATES, { user: 'U0ALICE', text: 'Sycophancy is a training artefact.', ts }));
+    await captured(1);
+    expect(await ask(h, 'sycophancy')).toEqual(['Sycophancy is a training artefact.']);
+    await h.send.event(messageEvents.changed(DEBATES, { user: 'U0ALICE', text: 'Sycophancy is a reward artefact.', ts }, h.fake.ts()));
+    await until(() => [...capture!.state.of(`slack:${TEAM}`).messages.values()][0]?.text.includes('reward'), 'the edit');
+    expect(await ask(h, 'sycophancy')).toEqual(['Sycophancy is a reward artefact.']);
+    await h.send.event(messageEvents.deleted(DEBATES, ts, h.fake.ts()));
+    await captured(0);
+    expect(await ask(h, 'sycophancy')).toEqual([]);
+  });
+
+  it('captures a retried event once, and leaves out bots, joins, direct messages and channels not turned on', async () => {
+    const h = await started();
+    h.fake.channel(DEBATES, 'debates');
+    h.fake.channel(RANDOM, 'random');
+    await config(h, '#debates');
+    const m = { user: 'U0ALICE', text: 'Quokka from a person.', ts: h.fake.ts() };
+    // Slack retries an event it thinks was missed; the retry may arrive while the first is still being handled.
+    await Promise.all([h.send.event(messageEvents.posted(DEBATES, m), { eventId: 'EvSAME' }), h.send.event(messageEvents.posted(DEBATES, m), { eventId: 'EvSAME', retryNum: 1 })]);
+    await h.send.event(messageEvents.posted(DEBATES, { bot_id: 'B0OTHER', subtype: 'bot_message', text: 'Quokka from a bot.', ts: h.fake.ts() }));
+    await h.send.event(messageEvents.posted(DEBATES, { user: 'U0BOB', subtype: 'channel_join', text: '<@U0BOB> has joined', ts: h.fake.ts() }));
+    await h.send.event(messageEvents.posted('D0DIRECT', { user: 'U0BOB', text: 'Quokka in a direct message.', ts: h.fake.ts() }, 'im'));
+    await h.send.event(messageEvents.posted(RANDOM, { user: 'U0BOB', text: 'Quokka in random.', ts: h.fake.ts() }));
+    await h.send.event(messageEvents.posted(DEBATES, { user: 'U0BOB', text: 'Quokka, last.', ts: h.fake.ts() }));
+    await captured(2);
+    expect((await ask(h, 'quokka')).sort()).toEqual(['Quokka from a person.', 'Quokka, last.']);
+    const written: string[] = [];
+    await log!.replay((e) => e.op === 'put' && written.push(e.m.text));
+    expect(written.sort()).toEqual(['Quokka from a person.', 'Quokka, last.']);
+  });
+
+  it('refuses a channel Crux is not in, saying how to invite it', async () => {
+    const h = await started();
+    h.fake.channel(DEBATES, 'debates', { is_member: false });
+    const said = await config(h, '#debates');
+    expect(said.text).toMatch(/Crux is not in #debates: invite it there first/);
+    expect(said.text).toMatch(/Nothing was changed/);
+  });
+
+  it('forgets a member who asks with /crux forget-me', async () => {
+    const h = await started();
+    h.fake.channel(DEBATES, 'debates');
+    await config(h, '#debates');
+    await h.send.event(messageEvents.posted(DEBATES, { user: 'U0BOB', text: 'Deceptive alignment is likely, says Bob.', ts: h.fake.ts() }));
+    await h.send.event(messageEvents.posted(DEBATES, { user: 'U0ALICE', text: 'Deceptive alignment is unlikely, says Alice.', ts: h.fake.ts() }));
+    await captured(2);
+    const responseUrl = h.fake.responseUrl();
+    await h.send.command('forget-me', { responseUrl, user: 'U0BOB' });
+    const [done] = await h.fake.callsUntil((c) => c.path === new URL(responseUrl).pathname);
+    expect(JSON.stringify(done.body)).toMatch(/1 of your messages captured here was removed/);
+    await h.send.event(messageEvents.posted(DEBATES, { user: 'U0BOB', text: 'Deceptive alignment, Bob again.', ts: h.fake.ts() }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await ask(h, 'deceptive alignment')).toEqual(['Deceptive alignment is unlikely, says Alice.']);
+  });
+
+  it('keeps each workspace’s captured messages to that workspace', async () => {
+    const store = memoryStore();
+    const shared = service(store);
+    await shared.start();
+    const one = await startedFor('T0ONE', store, shared);
+    const two = await startedFor('T0TWO', store, shared);
+    for (const h of [one, two]) h.fake.channel(DEBATES, 'debates');
+    await config(one, '#debates', 'T0ONE');
+    await config(two, '#debates', 'T0TWO');
+    await one.send.event(messageEvents.posted(DEBATES, { user: 'U0ALICE', text: 'Orthogonality, says the first workspace.', ts: one.fake.ts() }), { team: 'T0ONE' });
+    await two.send.event(messageEvents.posted(DEBATES, { user: 'U0ALICE', text: 'Orthogonality, says the second workspace.', ts: two.fake.ts() }), { team: 'T0TWO' });
+    await captured(1, 'T0ONE');
+    await captured(1, 'T0TWO');
+    expect(await ask(one, 'orthogonality', 'T0ONE')).toEqual(['Orthogonality, says the first workspace.']);
+    expect(await ask(two, 'orthogonality', 'T0TWO')).toEqual(['Orthogonality, says the second workspace.']);
+  });
+
+  it('says at start-up and in /crux config which scopes are missing', async () => {
+    const store = memoryStore();
+    const shared = service(store);
+    await shared.start();
+    const h = await startedFor(TEAM, store, shared, ['app_mentions:read', 'chat:write', 'commands', 'users:read']);
+    expect(h.log.lines.some((l) => l.level === 'warn' && /channels:history, groups:history, channels:read, groups:read/.test(l.msg))).toBe(true);
+    h.fake.channel(DEBATES, 'debates');
+    expect((await config(h, '#debates')).text).toMatch(/lacks the scopes channels:history/);
+  });
+});
