@@ -64,7 +64,7 @@ export interface CaptureControl {
 
 export interface PlatformCapture {
   control(community: string): CaptureControl;
-  /** Resumes unfinished backfills of the communities this process serves, now and every minute after. */
+  /** Resumes unfinished backfills of the communities this process serves, now and every 30 seconds after. */
   resume(): void;
   stop(): Promise<void>;
 }
@@ -82,8 +82,8 @@ export interface PlatformCaptureOptions {
 
 export const DEFAULT_BACKFILL_DAYS = 30;
 export const DEFAULT_BACKFILL_MESSAGES = 10_000;
-const LEASE_MS = 60_000;
-const RESUME_EVERY_MS = 60_000;
+const LEASE_MS = 15_000;
+const RESUME_EVERY_MS = 30_000;
 const REPORT_EVERY_MS = 10_000;
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -135,8 +135,14 @@ export function platformCapture(service: CaptureService, source: CaptureSource, 
     const key = `${community}\0${channel}`;
     const had = running.get(key);
     if (had) return had;
+    // With state shared between processes, one of them fetches a channel's history: whoever holds the lease, which
+    // lapses soon after its holder dies. A process alone with its store needs none (a lease left by its own crash
+    // would only hold the backfill up).
+    const shared = o.store.status?.().backend === 'redis';
     const lease = `capture:backfill:${platform}:${community}:${channel}`;
-    if (!(await o.store.claim(lease, LEASE_MS))) return; // another process is fetching it
+    if (shared && !(await o.store.claim(lease, LEASE_MS))) return;
+    const renew = shared ? setInterval(() => void o.store.set(lease, 1, LEASE_MS).catch(() => undefined), LEASE_MS / 3) : null;
+    renew?.unref();
     const run = (async () => {
       let b = service.backfill(platform, community, channel);
       try {
@@ -148,16 +154,16 @@ export function platformCapture(service: CaptureService, source: CaptureSource, 
           const fetched = b.fetched + take.length;
           b = { ...b, cursor: page.next, fetched, done: !page.next || fetched >= b.max };
           await service.progress(platform, community, b);
-          await o.store.set(lease, 1, LEASE_MS);
           await onPage();
         }
       } catch (e) {
         const why = (e as Error).message;
         if (e instanceof HistoryError && b) await service.progress(platform, community, { ...b, done: true, error: why });
-        else o.log.warn(`capture: backfill of ${platform} channel ${channel} paused (${why}); it is retried within a minute.`, { community });
+        else o.log.warn(`capture: backfill of ${platform} channel ${channel} paused (${why}); it is retried within 30 seconds.`, { community });
       } finally {
         running.delete(key);
-        await o.store.delete(lease).catch(() => undefined);
+        if (renew) clearInterval(renew);
+        if (shared) await o.store.delete(lease).catch(() => undefined);
       }
     })();
     running.set(key, run);
@@ -183,6 +189,8 @@ export function platformCapture(service: CaptureService, source: CaptureSource, 
 
     async function save(ids: string[], who: { userId?: string; engine: Engine }): Promise<void> {
       await setSetting(o.store, who.engine, where(who.userId), 'capture', ids.length ? ids.join(' ') : 'off');
+      // On disk before the admin is told (the embedded store otherwise writes within moments, which a crash can beat).
+      await o.store.flush?.();
       service.settingsChanged(platform, community);
     }
 

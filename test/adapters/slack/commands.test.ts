@@ -49,9 +49,9 @@ describe('the Slack app manifest', () => {
     ]);
     expect(m.features.slash_commands[0].usage_hint).toMatch(/^<topic> \[limit:N\] \[source:TEXT\] \[public:true\] \| help\b/);
     expect(m.features.shortcuts).toEqual([{ name: 'Find the crux', type: 'message', callback_id: 'find-crux', description: 'Find the passages and positions that bear on this message' }]);
-    const admin = commands.some((c) => c.adminOnly) ? ['users:read'] : [];
-    expect(m.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands', ...admin]);
-    expect(m.settings.event_subscriptions.bot_events).toEqual(['app_mention']);
+    // Live capture reads the channels turned on (history, names) and who wrote (users:read, also for admins).
+    expect(m.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'commands', 'groups:history', 'groups:read', 'users:read']);
+    expect(m.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.channels', 'message.groups']);
     expect(m.settings.socket_mode_enabled).toBe(true);
     expect(m.settings.interactivity.is_enabled).toBe(true);
   });

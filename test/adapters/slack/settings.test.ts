@@ -76,7 +76,7 @@ describe('workspace settings on Slack', () => {
 
   it('asks for the users:read scope in the manifest once an admin-only command exists', () => {
     const m = buildManifest(withConfig) as any;
-    expect(m.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands', 'users:read']);
+    expect(m.oauth_config.scopes.bot).toContain('users:read');
     expect(m.features.slash_commands[0].usage_hint).toBe('<topic> [limit:N] [source:TEXT] [public:true] | help | config | forget-me');
   });
 });
