@@ -34,6 +34,8 @@ const MAX_QUERY_TERMS = 32;
  * and the length under which a passage is damped.
  */
 export const rankParams = { candidates: 300, context: 0.3, window: 1, shortTerms: 10 };
+/** Up to this many words a query is a question or a topic, not a whole message. */
+const SHORT_QUERY_WORDS = 12;
 /** How many passages the positions step considers. */
 const RELEVANT_POOL = 60;
 
@@ -247,6 +249,9 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     }
     const relevant: Relevant[] = kept.map((r) => lazyRelevant(passages[docPassage[r.doc]], r.score, parsed.words));
     if (!relevant.length) notices.push(nothingFound(parsed, q));
+    // A word searched as typed that no passage uses (a real word, not a typo) is said, not silently dropped; not in
+    // a whole message (Find the crux), where many words go unused.
+    else if (parsed.unknown.length && parsed.unknown.length <= 2 && q.split(' ').length <= SHORT_QUERY_WORDS) notices.push(`Nothing in the corpus mentions ${quoted(parsed.unknown)}; these passages match the rest.`);
     const input = { query: q, topic: parsed.didYouMean ?? q, words: parsed.words, relevant, corpus: view };
     const { positions, notices: pn } = relevant.length ? findPositions(input) : { positions: [], notices: [] };
     const exchanges = relevant.length ? findExchanges(input, positions) : [];
@@ -296,8 +301,12 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
   /** Why nothing was found, in words the asker can act on. */
   function nothingFound(parsed: { unknown: string[]; onlyStopWords: boolean }, q: string): string {
     if (parsed.onlyStopWords) return `"${clipText(q)}" is made of words too common to search for; try a more specific topic.`;
-    const what = parsed.unknown.length ? parsed.unknown.map((w) => `"${clipText(w)}"`).join(', ') : `"${clipText(q)}"`;
+    const what = quoted(parsed.unknown.length ? parsed.unknown : [q]);
     return `Nothing in the corpus mentions ${what}.`;
+  }
+
+  function quoted(words: string[]): string {
+    return words.map((w) => `"${clipText(w)}"`).join(', ');
   }
 
   /** Very short passages ("What about filtering?") say little on their own: damp them. */

@@ -2,6 +2,7 @@
 import SearchableMap from 'minisearch/SearchableMap';
 import { isStopWord, termOf, tokenize, type Token } from '../core/text.ts';
 import { findCompounds } from './compounds.ts';
+import { isEnglish, warmEnglish } from './english.ts';
 import type { Bm25Index } from './bm25.ts';
 
 export interface QueryTerm {
@@ -23,6 +24,8 @@ export interface ParsedQuery {
 
 /** A rare word the corpus does use is only replaced by a neighbour this many times as frequent. */
 const MUCH_MORE_FREQUENT = 20;
+/** A word in at most this many passages may itself be a misspelling (and a typed word is checked for typos). */
+const RARE = 3;
 
 /** Radix tree over the corpus vocabulary; built on first use because most queries need no correction. */
 export class Vocabulary {
@@ -40,9 +43,10 @@ export class Vocabulary {
     return this.map;
   }
 
-  /** Builds the tree now (call after loading, off the query path). */
+  /** Builds the tree and loads the English word list now (call after loading, off the query path). */
   warm(): void {
     this.tree();
+    warmEnglish();
   }
 
   /** Vocabulary words within `edits` insertions, deletions or substitutions of `word`, with their frequencies. */
@@ -70,32 +74,49 @@ export class Vocabulary {
     if (word.length < 4 || word.length > 30 || /\d/.test(word)) return null;
     const maxEdits = word.length >= 8 ? 2 : 1;
     const own = this.index.wordFreq(word);
-    let best: string | null = null;
-    let bestDf = 0;
-    let bestWith = 0;
     // Documents a candidate shares with the query's other words (the rarest few, to keep it cheap).
     const others = [...context].sort((a, b) => this.index.df(a) - this.index.df(b)).slice(0, 3);
     const withContext = (cand: string) => others.reduce((n, t) => n + this.index.together(termOf(cand), t), 0);
-    // Nearest first: a word one edit away always beats one two edits away, and the two-edit search is the slow
-    // part of a query with a typo, so it runs only when nothing is one edit away.
+    let best: Candidate | null = null;
+    let edits = 1;
+    // Nearest first: a word one edit away beats one two edits away, and the two-edit search is the slow part of a
+    // query with a typo, so it runs only when nothing is one edit away.
     // Two swapped letters ("defualt") count as one edit: the commonest slip of the fingers.
-    for (let edits = 1; edits <= maxEdits && !best; edits++) {
-      const near: Iterable<[string, number]> = edits === 1 ? [...this.within(word, 1), ...this.swaps(word)] : this.within(word, edits);
-      for (const [cand, df] of near) {
-        if (cand === word || isStopWord(cand)) continue;
-        const w = others.length ? withContext(cand) : 0;
-        if (w > bestWith || (w === bestWith && df > bestDf)) {
-          best = cand;
-          bestDf = df;
-          bestWith = w;
-        }
-      }
+    for (; edits <= maxEdits && !best; edits++) {
+      best = pick(edits === 1 ? [...this.within(word, 1), ...this.swaps(word)] : this.within(word, edits), word, withContext, 0);
+    }
+    // Unless the nearest is rare and a word further away much commoner: then the nearest is most likely a misspelling
+    // of that word too ("hyperstion": "hypersition", written once, is one edit away; "hyperstition", written 51
+    // times, two).
+    if (best && best.df <= RARE && edits <= maxEdits) {
+      best = pick(this.within(word, maxEdits), word, withContext, MUCH_MORE_FREQUENT * best.df) ?? best;
     }
     if (!best) return null;
     // "blamed" finds what "blame" finds (one index term), so it is no typo even where only "blame" is written.
-    if (termOf(best) === termOf(word)) return null;
-    return own === 0 || bestDf >= MUCH_MORE_FREQUENT * own ? best : null;
+    if (termOf(best.word) === termOf(word)) return null;
+    return own === 0 || best.df >= MUCH_MORE_FREQUENT * own ? best.word : null;
   }
+}
+
+interface Candidate {
+  word: string;
+  df: number;
+  /** Passages it shares with the query's other words. */
+  with: number;
+}
+
+/**
+ * Of vocabulary words near a typo, the one found with the query's other words most often ("persona slection":
+ * selection, not the commoner section), else the most frequent; only words in at least `minDf` passages.
+ */
+function pick(near: Iterable<[string, number]>, typed: string, withContext: (w: string) => number, minDf: number): Candidate | null {
+  let best: Candidate | null = null;
+  for (const [cand, df] of near) {
+    if (cand === typed || df < minDf || isStopWord(cand)) continue;
+    const w = withContext(cand);
+    if (!best || w > best.with || (w === best.with && df > best.df)) best = { word: cand, df, with: w };
+  }
+  return best;
 }
 
 /**
@@ -155,7 +176,8 @@ export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): Pars
     if (inCompound.has(t)) continue;
     const term = termOf(t.word);
     const df = index.df(term);
-    const fix = index.wordFreq(t.word) <= 3 ? vocab.correct(t.word, known.filter((k) => k !== term)) : null;
+    // A real English word is searched as typed, even where the corpus lacks it: "leaking" is not a typo of "leading".
+    const fix = index.wordFreq(t.word) <= RARE && !isEnglish(t.word) ? vocab.correct(t.word, known.filter((k) => k !== term)) : null;
     if (df > 0) weigh(term, 1);
     for (const v of negations(term, t.word, index)) {
       if (terms.has(v.term)) continue;
