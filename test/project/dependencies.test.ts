@@ -25,9 +25,12 @@ const code = CODE_FOLDERS.flatMap((folder) =>
   .concat(readFileSync(join(REPO, 'vitest.config.ts'), 'utf8'))
   .join('\n');
 
-/** The packages the project's code names in an import, dynamic import or require (the package part only). */
+/**
+ * The packages the project's code names in an import, dynamic import, require or resolve (a package whose data files
+ * are read, such as a word list), the package part only.
+ */
 const imported = new Set(
-  [...code.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)['"]([^'"./][^'"]*)['"]/g)].map((m) => {
+  [...code.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*|\bresolve\s*\(\s*)['"]([^'"./][^'"]*)['"]/g)].map((m) => {
     const parts = m[1]!.split('/');
     return m[1]!.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
   }),
