@@ -78,7 +78,7 @@ const QUERY_LINKS = new Set(['is', 'are', 'was', 'were', 'be', 'seems', 'seem', 
  * before it). Only the last word, and only with two words besides, so a topic that holds such a word ("emergent
  * misalignment") keeps it.
  */
-function predicate(toks: Token[]): { at: number; polarity: number } | null {
+export function predicate(toks: Token[]): { at: number; polarity: number } | null {
   // "is hyperstition real or not": the judging word is the one before "or not".
   const orNot = toks.length > 2 && toks.at(-2)!.word === 'or' && toks.at(-1)!.word === 'not';
   const at = toks.length - (orNot ? 3 : 1);

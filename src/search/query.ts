@@ -3,6 +3,7 @@ import SearchableMap from 'minisearch/SearchableMap';
 import { isStopWord, termOf, tokenize, type Token } from '../core/text.ts';
 import { findCompounds } from './compounds.ts';
 import { isEnglish, warmEnglish } from './english.ts';
+import { predicate } from '../positions/stance.ts';
 import type { Bm25Index } from './bm25.ts';
 
 export interface QueryTerm {
@@ -151,7 +152,10 @@ export const COMPOUND_PART_WEIGHT = 0.5;
 /** Parses a query: drops stop words (unless nothing else is left), stems, reads compounds, and fixes unknown words. */
 export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): ParsedQuery {
   const tokens = tokenize(q);
-  const content = tokens.filter((t) => !isStopWord(t.word));
+  // What a question asks of its topic ("is hyperstition real") shapes how the answer is read (positions), not what
+  // is searched: passages saying "real" about other things are no answer.
+  const asked = predicate(tokens);
+  const content = tokens.filter((t, i) => !isStopWord(t.word) && i !== asked?.at);
   const use = content.length ? content : tokens;
   // Stop words are not highlighted either, unless the query is nothing but stop words.
   const words = use.map((t) => t.word);
