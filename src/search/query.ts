@@ -149,6 +149,28 @@ function negations(term: string, word: string, index: Bm25Index): Array<{ term: 
  */
 export const COMPOUND_PART_WEIGHT = 0.5;
 
+/** Weight of a clipped form of a query word ("evals" for "evaluation"): the same word, as a stemmed form is. */
+const CLIPPED_WEIGHT = 1;
+const MIN_CLIPPED = 4;
+
+/**
+ * Clipped forms of a query word that the corpus uses: a shorter word it begins with ("eval" of "evaluation"), not
+ * itself an English word and written in more than one passage. Jargon clips words ("eval", "config", "repo"); a
+ * dictionary word at the start of another ("persona" of "personality", "train" of "training") is usually a
+ * different word, and a one-off ("comp") too uncertain.
+ */
+function clippings(word: string, term: string, index: Bm25Index): Array<{ term: string; word: string }> {
+  const out: Array<{ term: string; word: string }> = [];
+  if (!/^[a-z]+$/.test(word)) return out;
+  for (let i = MIN_CLIPPED; i < word.length - 1; i++) {
+    const clip = word.slice(0, i);
+    const ct = termOf(clip);
+    if (ct === term || index.wordFreq(clip) === 0 || index.df(ct) < 2 || isEnglish(clip) || isStopWord(clip)) continue;
+    out.push({ term: ct, word: clip });
+  }
+  return out;
+}
+
 /** Parses a query: drops stop words (unless nothing else is left), stems, reads compounds, and fixes unknown words. */
 export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): ParsedQuery {
   const tokens = tokenize(q);
@@ -187,6 +209,11 @@ export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): Pars
       if (terms.has(v.term)) continue;
       terms.set(v.term, NEGATION_WEIGHT);
       words.push(v.word);
+    }
+    for (const c of clippings(t.word, term, index)) {
+      if (terms.has(c.term)) continue;
+      terms.set(c.term, CLIPPED_WEIGHT);
+      words.push(c.word);
     }
     if (fix) {
       weigh(termOf(fix), df > 0 ? 0.7 : 1);
