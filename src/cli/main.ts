@@ -6,7 +6,7 @@ import { DEFAULT_CACHE, DEFAULT_CORPUS, DEFAULT_LIMIT, MAX_LIMIT, openEngine, RE
 import { isUserError } from '../errors.ts';
 import { readCorpora, resolveCorpus } from '../corpus/corpora.ts';
 import { loadDotEnv, readConfig } from '../config.ts';
-import type { Answer } from '../core/types.ts';
+import type { Answer, AskOptions } from '../core/types.ts';
 import { printable } from '../core/text.ts';
 import { problemLine, type Problem } from '../corpus/types.ts';
 import { renderAnswer } from '../../adapters/terminal/render.ts';
@@ -31,6 +31,7 @@ Options:
   --full          the whole answer: every quote whole, all quotes of each position, every exchange, source links
   --ids           each passage's id after its quote
   --json          print the answer as JSON (one object per line with --batch)
+  --explain       with --json: why each passage ranks where it does (its BM25 score and each factor applied)
   --batch FILE    answer each line of FILE (- for standard input)
   --no-color      plain output
   --help, --version
@@ -79,6 +80,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         watch: { type: 'boolean' },
         full: { type: 'boolean' },
         ids: { type: 'boolean' },
+        explain: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -154,7 +156,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       if (typeof text !== 'string') return fail(EXIT.usage, 'BAD_OPTION', text.error);
       for (const line of text.split(/\r?\n/)) {
         if (!line.trim()) continue;
-        const a = answerOrError(engine, line, limit);
+        const a = answerOrError(engine, line, { limit, explain: v.explain });
         io.out(v.json ? JSON.stringify(a) : `## ${a.query}\n${'error' in a ? a.error.message : renderAnswer(a, style)}\n`);
       }
       return problemsCode;
@@ -165,7 +167,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       await runRepl({ engine, input: process.stdin, output: process.stdout, color, ids: v.ids, limit, historyFile: join(readConfig().cacheDir ?? DEFAULT_CACHE, 'history') });
       return problemsCode;
     }
-    const a = answerOrError(engine, query, limit);
+    const a = answerOrError(engine, query, { limit, explain: v.explain });
     if ('error' in a) {
       if (v.json) io.out(JSON.stringify(a));
       else io.err(a.error.message);
@@ -180,9 +182,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
 }
 
 /** An answer, or for a user's mistake an answer-shaped object with an `error`, so batch output stays one object per line. */
-function answerOrError(engine: Engine, query: string, limit?: number): Answer | (Answer & { error: { code: string; message: string } }) {
+function answerOrError(engine: Engine, query: string, opts: AskOptions): Answer | (Answer & { error: { code: string; message: string } }) {
   try {
-    return engine.ask(query, { limit });
+    return engine.ask(query, opts);
   } catch (e) {
     if (!isUserError(e)) throw e;
     return { query: printable(query), didYouMean: null, passages: [], positions: [], exchanges: [], notices: [], tookMs: 0, error: { code: e.code, message: e.message } };

@@ -9,12 +9,15 @@ import { fileReadCache, type ReadCache } from '../corpus/cache.ts';
 import { WINDOWS_VERSION } from '../corpus/windows.ts';
 import { Bm25Index } from '../search/bm25.ts';
 import { parseQuery, Vocabulary } from '../search/query.ts';
+import { rankCandidates, rankParams, type RankCorpus } from '../search/rank.ts';
 import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError, type Snapshot } from '../search/snapshot.ts';
-import { excerpt } from './excerpt.ts';
-import { cleanQuery, clipText, fold, printable } from './text.ts';
+import { excerpt, EXCERPT_CHARS } from './excerpt.ts';
+import { cleanQuery, clipText, fold, printable, termOf } from './text.ts';
 import { corpusFields, describeFilters, hasFilters, mergeFilters, parseFilters, passageFilter, type CorpusFields, type Filters } from './filters.ts';
 import { UserError } from '../errors.ts';
 import { findExchanges, findPositions, type CorpusView, type Relevant } from '../positions/index.ts';
+import { readStance } from '../positions/stance.ts';
+import { wordsOf } from '../positions/words.ts';
 
 import { REPO_ROOT } from '../paths.ts';
 
@@ -27,13 +30,6 @@ export const DEFAULT_LIMIT = 5;
 export const MAX_LIMIT = 50;
 /** Queries longer than this many distinct words keep only their most telling ones. */
 const MAX_QUERY_TERMS = 32;
-/**
- * Ranking knobs, chosen with npm run eval (tried and dropped: query-term coverage, proximity, pseudo-relevance
- * feedback, other BM25 k1/b, BM25+, a wider or windowed-BM25 context, adjacent-pair phrase bonus, exact word-form
- * bonus, solid spellings of hyphenated words): candidates rescored, weight of the surrounding conversation, how far it reaches,
- * and the length under which a passage is damped.
- */
-export const rankParams = { candidates: 300, context: 0.3, window: 1, shortTerms: 10 };
 /** Up to this many words a query is a question or a topic, not a whole message. */
 const SHORT_QUERY_WORDS = 12;
 /** How many passages the positions step considers. */
@@ -90,6 +86,12 @@ export function corpusFingerprint(corpus: string[], format?: string): string {
     return [f, st.size, Math.floor(st.mtimeMs)];
   });
   return createHash('sha256').update(JSON.stringify([FORMAT_VERSION, WINDOWS_VERSION, format ?? null, files])).digest('hex');
+}
+
+/** Where a passage takes its stance on the query's words (its cues), for the excerpt to keep. */
+function stanceOf(p: Passage, words: string[]): Array<[number, number]> {
+  const topic = { terms: new Set(words.map((w) => termOf(w))), direction: 1, action: null };
+  return readStance(p.text, topic, wordsOf(p)).cues.map((c): [number, number] => [c.start, c.end]);
 }
 
 /** Builds the snapshot of a corpus from its files. Throws UserError when nothing at all could be loaded. */
@@ -177,9 +179,10 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     return f;
   };
   const show = (p: Passage, words: string[], score: number): PassageHit => {
-    const ex = excerpt(p.text, words);
+    const ex = excerpt(p.text, words, EXCERPT_CHARS, p.text.length > EXCERPT_CHARS ? stanceOf(p, words) : []);
     return { id: p.id, text: ex.text, source: p.source, score: Math.round(score * 1000) / 1000, highlights: ex.highlights };
   };
+  const rankCorpus: RankCorpus = { passages, byId: (id) => byId.get(id), index, docPassage, docOf };
   const view: CorpusView = {
     passages,
     byId: (id) => byId.get(id),
@@ -229,10 +232,7 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     const allow = allowFor([...(opts.sources ?? []), ...filters.sources], filters);
     const pool = Math.max(RELEVANT_POOL, limit * 4);
     const found = terms.length ? index.search(terms, Math.max(pool * 3, rankParams.candidates), allow) : [];
-    const own = new Map(found.map((f) => [f.doc, f.score * brevity(f.doc)]));
-    const ranked = found
-      .map((f) => ({ doc: f.doc, score: own.get(f.doc)! + rankParams.context * context(f.doc, own) }))
-      .sort((a, b) => b.score - a.score || a.doc - b.doc);
+    const ranked = rankCandidates(found, rankCorpus, parsed.didYouMean ?? q);
     const kept: typeof ranked = [];
     for (const r of ranked) {
       const f = foldedOf(r.doc);
@@ -241,13 +241,14 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
       if (kept.some((k) => foldedOf(k.doc).includes(f))) continue;
       const inner = kept.findIndex((k) => f.includes(foldedOf(k.doc)));
       if (inner >= 0) {
-        kept[inner] = { doc: r.doc, score: kept[inner].score };
+        kept[inner] = { ...r, score: kept[inner].score, why: { ...r.why, score: kept[inner].why.score, reads: [...(r.why.reads ?? []), 'holds a quote line that ranked here'] } };
         continue;
       }
       kept.push(r);
       if (kept.length >= pool) break;
     }
     const relevant: Relevant[] = kept.map((r) => lazyRelevant(passages[docPassage[r.doc]], r.score, parsed.words));
+    const shownHits = relevant.slice(0, limit).map((r, i) => (opts.explain ? { ...r.hit, why: kept[i].why } : r.hit));
     if (!relevant.length) notices.push(nothingFound(parsed, q));
     // A word searched as typed that no passage uses (a real word, not a typo) is said, not silently dropped; not in
     // a whole message (Find the crux), where many words go unused.
@@ -258,32 +259,12 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     return {
       query: shown,
       didYouMean: parsed.didYouMean,
-      passages: relevant.slice(0, limit).map((r) => r.hit),
+      passages: shownHits,
       positions,
       exchanges,
       notices: [...notices, ...pn],
       tookMs: Math.round((performance.now() - t0) * 100) / 100,
     };
-  }
-
-  /**
-   * How strongly the conversation around a passage matches: the best score among its neighbours in the same
-   * file and thread, discounted by distance. Comment threads discuss a topic over several consecutive replies,
-   * so a passage next to strong matches is more likely on topic than one that matches alone.
-   */
-  function context(doc: number, own: Map<number, number>): number {
-    const p = passages[docPassage[doc]];
-    let best = 0;
-    for (let d = 1; d <= rankParams.window; d++) {
-      for (const o of [p.ord - d, p.ord + d]) {
-        const n = passages[o];
-        if (!n || n.file !== p.file || n.thread !== p.thread) continue;
-        const nd = docOf[n.dupOf ? byId.get(n.dupOf)!.ord : n.ord];
-        const s = nd >= 0 && nd !== doc ? (own.get(nd) ?? 0) / d : 0;
-        if (s > best) best = s;
-      }
-    }
-    return best;
   }
 
   /** A relevant passage whose excerpt is cut only when something shows it (most of the pool is never shown). */
@@ -307,12 +288,6 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
 
   function quoted(words: string[]): string {
     return words.map((w) => `"${clipText(w)}"`).join(', ');
-  }
-
-  /** Very short passages ("What about filtering?") say little on their own: damp them. */
-  function brevity(doc: number): number {
-    const len = index.data.docLen[doc];
-    return len >= rankParams.shortTerms ? 1 : Math.sqrt(Math.max(len, 1) / rankParams.shortTerms);
   }
 
   return {

@@ -6,6 +6,9 @@ export interface Excerpt {
   highlights: Array<[number, number]>;
 }
 
+/** A sentence that asks: it ends with a question mark (closing quotes or brackets may follow). */
+const QUESTION_END = /\?["'”’)\]]*$/;
+
 /** Passages up to this length are shown whole. */
 export const EXCERPT_CHARS = 400;
 
@@ -32,10 +35,13 @@ function matches(text: string, words: Set<string>, terms: Set<string>): Array<[n
 }
 
 /**
- * Picks the run of whole sentences (at most `max` characters) that holds the most distinct matched words.
- * A single sentence that is still too long is cut at word boundaries around its first match.
+ * Picks the run of whole sentences (at most `max` characters) that holds the most distinct matched words, and the
+ * sentences holding the `keep` ranges (where the passage takes its stance on the topic). A run does not end on a
+ * question the passage goes on to answer ("Was this caused by RL? In the hypothetical, it was …"): the answer is
+ * what the question was asked for. A single sentence that is still too long is cut at word boundaries around its
+ * first match.
  */
-export function excerpt(text: string, queryWords: string[], max = EXCERPT_CHARS): Excerpt {
+export function excerpt(text: string, queryWords: string[], max = EXCERPT_CHARS, keep: Array<[number, number]> = []): Excerpt {
   const words = new Set(queryWords);
   const terms = new Set(queryWords.map(termOf));
   const hits = matches(text, words, terms);
@@ -46,14 +52,17 @@ export function excerpt(text: string, queryWords: string[], max = EXCERPT_CHARS)
     for (const [a, b] of hits) if (a >= s && b <= e) seen.add(termOf(text.slice(a, b).toLowerCase()));
     return seen.size;
   };
+  const kept = (s: number, e: number) => keep.filter(([a, b]) => a >= s && b <= e).length;
+  const asks = sents.map(([a, b]) => QUESTION_END.test(text.slice(a, b)));
   let best: [number, number] = sents[0] ?? [0, text.length];
-  let bestGain = -1;
+  let bestGain = -Infinity;
   for (let i = 0; i < sents.length; i++) {
     for (let j = i; j < sents.length; j++) {
       const s = sents[i][0];
       const e = sents[j][1];
       if (e - s > max && j > i) break;
-      const g = gain(s, e) * 1000 - (e - s) / 1000 - i / 1e6;
+      const unanswered = asks[j] && j + 1 < sents.length ? 1 : 0;
+      const g = gain(s, e) * 1000 + kept(s, e) * 1500 - unanswered * 800 - (e - s) / 1000 - i / 1e6;
       if (g > bestGain) {
         bestGain = g;
         best = [s, e];

@@ -44,6 +44,8 @@ export interface PassageHit {
   score: number;
   /** [start, end) offsets of matched terms inside `text`, for highlighting. */
   highlights: Array<[number, number]>;
+  /** With AskOptions.explain (--explain): why it ranks where it does (see src/search/rank.ts). */
+  why?: import('../search/rank.ts').Why;
 }
 
 /** For or against a topic or claim; yes or no to a yes/no question ("is hyperstition real"). */
@@ -87,6 +89,8 @@ export interface AskOptions {
   limit?: number;
   /** Only passages whose source id or title matches one of these (case-insensitive substring). */
   sources?: string[];
+  /** Say why each passage ranks where it does (`why` on each answer passage): for studying the ranking. */
+  explain?: boolean;
   /** Filters given as options (e.g. on Discord), added to those typed in the query (author:, since:, …). */
   filters?: Partial<import('./filters.ts').Filters>;
 }

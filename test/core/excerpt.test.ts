@@ -79,6 +79,23 @@ describe('excerpts', () => {
     expectSound(full, ex, /^(lighthouse|hyperstition)$/i);
   });
 
+  it('do not end on a question the passage goes on to answer: the answer is shown', () => {
+    const full = `${filler('One', 6)} Was the lighthouse built by sailors? It was, by the sailors of the north harbour. ${filler('Two', 6)}`;
+    const ex = excerpt(full, ['lighthouse', 'sailors']);
+    expect(ex.text).toContain('It was, by the sailors of the north harbour.');
+    expectSound(full, ex, /^(lighthouse|sailors)$/i);
+  });
+
+  it('keep the sentence where the passage takes its stance (a range asked to be kept) with the best match', () => {
+    const stance = 'I think lighthouses are plainly worth their cost.';
+    const full = `${filler('One', 4)} The lighthouse keeper spoke. ${filler('Two', 6)} ${stance} ${filler('Three', 6)}`;
+    const at = full.indexOf('plainly worth');
+    expect(excerpt(full, ['lighthouse']).text).not.toContain(stance);
+    const ex = excerpt(full, ['lighthouse'], EXCERPT_CHARS, [[at, at + 'plainly worth'.length]]);
+    expect(ex.text).toContain(stance);
+    expectSound(full, ex, /^(lighthouse|lighthouses)$/i);
+  });
+
   it('cut one overlong sentence at word boundaries around the match, never inside a word', () => {
     const words = Array.from({ length: 150 }, (_, i) => `word${i}`);
     words.splice(90, 0, 'hyperstition');

@@ -1,0 +1,203 @@
+// Ranking: the BM25 candidates, rescored by what each passage does with the query's topic. A passage that defines
+// it, the paragraph answering that definition, and one the discussion turns on (others quote it and reply) go up; a
+// one-line acknowledgement, a bare link or a quote line that only repeats another paragraph goes down. (Claims and
+// verdicts read by positions/stance.ts were measured too, and dropped: see docs/ranking.md.)
+// Features are read lazily, for the best candidates only, so the index stays as it is.
+import type { Passage } from '../core/types.ts';
+import type { Bm25Index, ScoredDoc } from './bm25.ts';
+import { parseTopic, type Topic } from '../positions/stance.ts';
+import { wordsOf, type Word } from '../positions/words.ts';
+import { isQuoteLine, repliesByQuote, type Corpus } from '../positions/quotes.ts';
+
+/**
+ * The knobs, chosen with npm run eval (see docs/quality-and-speed.md for what was tried): candidates rescored, weight
+ * of the surrounding conversation and how far it reaches, the length under which a passage is damped, how many of
+ * the best are read for what they say, and the factor each reading applies.
+ */
+export const rankParams = {
+  candidates: 300,
+  context: 0.3,
+  window: 1,
+  shortTerms: 10,
+  read: 80,
+  follower: 0.5,
+  definition: 0.6,
+  quoted: 0.15,
+  acknowledgement: 0.8,
+  link: 0.3,
+  quoteLine: 0.7,
+};
+
+/** Why a passage ranks where it does: its BM25 score and each factor applied to it. */
+export interface Why {
+  bm25: number;
+  /** Factor for a passage under `shortTerms` index terms. */
+  brevity?: number;
+  /** Added for strong matches next to it in the same thread. */
+  context?: number;
+  /** What it does with the topic, and the factor that gives: "claim", "definition", "quoted by 2", … */
+  reads?: string[];
+  factor?: number;
+  score: number;
+}
+
+export interface Ranked {
+  doc: number;
+  score: number;
+  why: Why;
+}
+
+export interface RankCorpus extends Corpus {
+  index: Bm25Index;
+  /** Passage (by ord) of each index document, and the document of each passage (-1 for copies). */
+  docPassage: Uint32Array;
+  docOf: Int32Array;
+}
+
+/** Scores BM25 candidates: brevity, conversation context, then what the best of them say about the topic. */
+export function rankCandidates(found: ScoredDoc[], c: RankCorpus, topicText: string): Ranked[] {
+  const own = new Map(found.map((f) => [f.doc, f.score * brevity(c.index, f.doc)]));
+  const ranked = found.map((f): Ranked => {
+    const b = brevity(c.index, f.doc);
+    const ctx = rankParams.context * context(c, f.doc, own);
+    const score = own.get(f.doc)! + ctx;
+    return { doc: f.doc, score, why: { bm25: round(f.score), ...(b < 1 && { brevity: round(b) }), ...(ctx > 0 && { context: round(ctx) }), score } };
+  });
+  ranked.sort(byScore);
+  const topic = parseTopic(topicText);
+  // The terms that name the topic on their own: those nearly as rare as its rarest ("hyperstition", not "model").
+  if (topic.terms.size > 1) {
+    const idf = (t: string) => c.index.idf(t);
+    const top = Math.max(...[...topic.terms].map(idf));
+    topic.key = new Set([...topic.terms].filter((t) => idf(t) >= KEY_SHARE * top));
+  }
+  const byDoc = new Map(ranked.map((r) => [r.doc, r]));
+  const follows: Ranked[] = [];
+  for (const r of ranked.slice(0, rankParams.read)) {
+    const p = c.passages[c.docPassage[r.doc]];
+    const { factor, reads } = readPassage(c, p, topic);
+    if (!reads.length) continue;
+    const base = r.score;
+    r.score *= factor;
+    r.why.reads = reads;
+    r.why.factor = round(factor);
+    // The paragraph right after a definition answers it ("This is X: …" then "That said, this is an insane way
+    // of solving it"): it is about the topic too, named or not.
+    if (reads[0] !== 'definition') continue;
+    const next = followerOf(c, p);
+    if (next < 0) continue;
+    const score = rankParams.follower * base;
+    const had = byDoc.get(next);
+    if (had && had.score >= score) continue;
+    const f: Ranked = had ?? { doc: next, score: 0, why: { bm25: 0, score: 0 } };
+    f.score = score;
+    f.why.reads = [...(f.why.reads ?? []), 'follows a definition'];
+    if (!had) {
+      byDoc.set(next, f);
+      follows.push(f);
+    }
+  }
+  ranked.push(...follows);
+  for (const r of ranked) r.why.score = round(r.score);
+  return ranked.sort(byScore);
+}
+
+/** Share of the rarest topic term's rarity that makes a term name the topic on its own. */
+const KEY_SHARE = 0.8;
+
+const byScore = (a: Ranked, b: Ranked) => b.score - a.score || a.doc - b.doc;
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The index document of the paragraph after `p` in the same file and thread (-1 if none, or a quote line). */
+function followerOf(c: RankCorpus, p: Passage): number {
+  const n = c.passages[p.ord + 1];
+  if (!n || n.file !== p.file || n.thread !== p.thread || isQuoteLine(c, n)) return -1;
+  return c.docOf[n.dupOf ? c.byId(n.dupOf)!.ord : n.ord];
+}
+
+/** Very short passages ("What about filtering?") say little on their own: damp them. */
+function brevity(index: Bm25Index, doc: number): number {
+  const len = index.data.docLen[doc];
+  return len >= rankParams.shortTerms ? 1 : Math.sqrt(Math.max(len, 1) / rankParams.shortTerms);
+}
+
+/**
+ * How strongly the conversation around a passage matches: the best score among its neighbours in the same file and
+ * thread, discounted by distance. Comment threads discuss a topic over several consecutive replies, so a passage
+ * next to strong matches is more likely on topic than one that matches alone.
+ */
+function context(c: RankCorpus, doc: number, own: Map<number, number>): number {
+  const p = c.passages[c.docPassage[doc]];
+  let best = 0;
+  for (let d = 1; d <= rankParams.window; d++) {
+    for (const o of [p.ord - d, p.ord + d]) {
+      const n = c.passages[o];
+      if (!n || n.file !== p.file || n.thread !== p.thread) continue;
+      const nd = c.docOf[n.dupOf ? c.byId(n.dupOf)!.ord : n.ord];
+      const s = nd >= 0 && nd !== doc ? (own.get(nd) ?? 0) / d : 0;
+      if (s > best) best = s;
+    }
+  }
+  return best;
+}
+
+/** What a passage does with the topic: each reading with the factor it applies to the score. */
+function readPassage(c: RankCorpus, p: Passage, topic: Topic): { factor: number; reads: string[] } {
+  const reads: string[] = [];
+  let factor = 1;
+  const apply = (what: string, f: number) => {
+    reads.push(what);
+    factor *= f;
+  };
+  const text = p.text;
+  if (isLinkOnly(text)) apply('link only', rankParams.link);
+  else if (isQuoteLine(c, p)) apply('quote line', rankParams.quoteLine);
+  else if (isAcknowledgement(text)) apply('acknowledgement', rankParams.acknowledgement);
+  else {
+    const words = wordsOf(p);
+    if (defines(words, topic)) apply('definition', 1 + rankParams.definition);
+    const replies = repliesByQuote(c, p).length;
+    if (replies) apply(`quoted by ${replies}`, 1 + rankParams.quoted * Math.min(replies, 3));
+  }
+  return { factor, reads };
+}
+
+const URL = /\b(?:https?:\/\/|www\.)\S+/gi;
+
+/** A line that is a link and little else. */
+function isLinkOnly(text: string): boolean {
+  if (!URL.test(text)) return false;
+  URL.lastIndex = 0;
+  return text.replace(URL, ' ').split(/\s+/).filter((w) => /\p{L}/u.test(w)).length < 4;
+}
+
+/** Words that open a reply acknowledging the one before: "Yeah you are correct", "Thanks!", "Good point." */
+const ACK = /^\W*(?:yeah|yes|yep|yup|thanks|thank you|agreed|good point|fair enough|fair|sure|right|true|indeed|exactly|great|nice|ok|okay|haha|lol|makes sense)\b/i;
+/** Up to this many words a reply that opens so is a one-line acknowledgement. */
+const ACK_WORDS = 25;
+
+function isAcknowledgement(text: string): boolean {
+  return ACK.test(text) && text.split(/\s+/).length <= ACK_WORDS;
+}
+
+/**
+ * Whether a passage defines the topic: "By hyperstition, I mean …", "hyperstition means …", "This is “inoculation
+ * prompting”: …", "X refers to …".
+ */
+function defines(words: Word[], topic: Topic): boolean {
+  for (let i = 0; i < words.length; i++) {
+    if (!topic.terms.has(words[i].stem)) continue;
+    const prev = words[i - 1]?.word;
+    // "By X, I mean", "what I mean by X"
+    if (prev === 'by' && /^(i|we)$/.test(words[i + 1]?.word ?? '') && /^mean/.test(words[i + 2]?.word ?? '')) return true;
+    if (prev === 'by' && words[i - 2]?.word === 'mean') return true;
+    // "X means", "X refers to", "X is defined as"; the topic may run over several words ("inoculation prompting means").
+    let j = i + 1;
+    while (j < words.length && topic.terms.has(words[j].stem) && !words[j].brk) j++;
+    const next = words[j]?.word;
+    if (next === 'means' || next === 'refers' || (next && /^(is|are)$/.test(next) && words[j + 1]?.word === 'defined')) return true;
+    // "This is “X”: …" — a name given to what was just described.
+    if (prev === 'is' && /^(this|that)$/.test(words[i - 2]?.word ?? '') && words[j]?.brk) return true;
+  }
+  return false;
+}
