@@ -1,7 +1,7 @@
 // npm run eval: scores retrieval (and positions, when that step is on) with the judges in ../shared/eval,
 // running Crux exactly as other tools do: `crux --json --batch`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../core/engine.ts';
@@ -24,6 +24,16 @@ export function batchAnswers(queries: string[], extra: string[] = []): string {
   const answers = join(dir, 'answers.jsonl');
   writeFileSync(answers, out);
   return answers;
+}
+
+/** A query with its longest word (5 letters or more) misspelt: a letter dropped, two swapped or one changed, in turn. */
+export function misspelt(q: string, i: number): string {
+  const m = [...q.matchAll(/[A-Za-z]{5,}/g)].sort((a, b) => b[0].length - a[0].length)[0];
+  if (!m) return q;
+  const w = m[0];
+  const k = Math.floor(w.length / 2);
+  const forms = [w.slice(0, k) + w.slice(k + 1), w.slice(0, k) + w[k + 1] + w[k] + w.slice(k + 2), w.slice(0, k) + (w[k] === 'e' ? 'a' : 'e') + w.slice(k + 1)];
+  return q.slice(0, m.index) + forms[i % 3] + q.slice(m.index! + w.length);
 }
 
 function judge(script: string, args: string[]): string {
@@ -49,6 +59,22 @@ export const sections: Array<{ name: string; run: (io: Io) => void }> = [
       const queries = JSON.parse(readFileSync(qrels, 'utf8')).queries.map((q: { q: string }) => q.q);
       const answers = batchAnswers(queries, ['--limit', '10', '--corpus', join(REPO_ROOT, 'data', 'corpus')]);
       io.out(judge('judge.mjs', [qrels, join(REPO_ROOT, 'data', 'corpus'), answers, '--verbose']));
+    },
+  },
+  {
+    // The same queries with one word misspelt, judged as the queries typed right: typo fixes must not cost answers.
+    name: 'Retrieval with typos (dev and held-out queries, longest word misspelt)',
+    run(io) {
+      const dir = mkdtempSync(join(tmpdir(), 'crux-eval-typos-'));
+      for (const file of [join(EVAL_DIR, 'dev-qrels.json'), join(REPO_ROOT, 'scripts', 'eval', 'heldout-qrels.json')]) {
+        const qrels = JSON.parse(readFileSync(file, 'utf8')) as { queries: Array<{ q: string }> };
+        const typos = qrels.queries.map((q, i) => ({ q: misspelt(q.q, i), sameAs: q.q }));
+        const typoQrels = join(dir, `typos-${file.endsWith('dev-qrels.json') ? 'dev' : 'heldout'}.json`);
+        writeFileSync(typoQrels, JSON.stringify({ queries: [...qrels.queries, ...typos] }));
+        const answers = batchAnswers(typos.map((t) => t.q), ['--limit', '10', '--corpus', join(REPO_ROOT, 'data', 'corpus')]);
+        io.out(judge('judge.mjs', [typoQrels, join(REPO_ROOT, 'data', 'corpus'), answers, '--verbose']));
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   },
   {

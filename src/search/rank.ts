@@ -1,7 +1,7 @@
 // Ranking: the BM25 candidates, rescored by what each passage does with the query's topic. A passage that defines
 // it, the paragraph answering that definition, and one the discussion turns on (others quote it and reply) go up; a
 // one-line acknowledgement, a bare link or a quote line that only repeats another paragraph goes down. (Claims and
-// verdicts read by positions/stance.ts were measured too, and dropped: see docs/ranking.md.)
+// verdicts read by positions/stance.ts were measured too, and dropped: see docs/quality-and-speed.md.)
 // Features are read lazily, for the best candidates only, so the index stays as it is.
 import type { Passage } from '../core/types.ts';
 import type { Bm25Index, ScoredDoc } from './bm25.ts';

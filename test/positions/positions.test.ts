@@ -62,7 +62,8 @@ describe('positions on a thread about hyperstition', () => {
       for (const piece of pieces(p.label)) expect(text).toContain(piece);
       expect(text).toContain(p.stanceCue);
     }
-    expect(byStance(a, 'against')[0].stanceCue).toBe('Hyperstition is irrelevant');
+    // L5 leads its side: a reply quotes it and answers (the ranking prefers what the discussion turns on).
+    expect(byStance(a, 'against')[0].stanceCue).toBe('hyperstition seems like a weak');
   });
 
   it('weighs each position by its passages out of the passages about the topic, and explains every placement', () => {
