@@ -7,9 +7,9 @@ import type { Problem } from '../corpus/types.ts';
 import { listCorpusFiles, loadCorpus } from '../corpus/load.ts';
 import { fileReadCache, type ReadCache } from '../corpus/cache.ts';
 import { WINDOWS_VERSION } from '../corpus/windows.ts';
-import { Bm25Index } from '../search/bm25.ts';
-import { parseQuery, Vocabulary } from '../search/query.ts';
-import { rankCandidates, rankParams, type RankCorpus } from '../search/rank.ts';
+import { Bm25Index, type ScoredDoc } from '../search/bm25.ts';
+import { parseQuery, Vocabulary, type TermStats } from '../search/query.ts';
+import { rankCandidates, rankParams } from '../search/rank.ts';
 import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError, type Snapshot } from '../search/snapshot.ts';
 import { excerpt, EXCERPT_CHARS } from './excerpt.ts';
 import { cleanQuery, clipText, fold, printable, termOf } from './text.ts';
@@ -18,6 +18,7 @@ import { UserError } from '../errors.ts';
 import { findExchanges, findPositions, type CorpusView, type Relevant } from '../positions/index.ts';
 import { readStance } from '../positions/stance.ts';
 import { wordsOf } from '../positions/words.ts';
+import { LiveCorpus, type LiveChange, type LiveDrafts, type LiveRecord } from './live.ts';
 
 import { REPO_ROOT } from '../paths.ts';
 
@@ -71,6 +72,43 @@ export interface Engine {
   view: CorpusView;
   /** Builds what the first query with a typo would otherwise build (the vocabulary tree): call after opening. */
   warm?(): void;
+  /**
+   * Adds records, or replaces those with the same ids, while serving: searchable when it returns, without a rebuild
+   * (src/core/live.ts). `scope` keeps them to the asks that name it (a community); null or absent: every ask.
+   */
+  upsert?(records: Array<LiveRecord | LiveDrafts>, scope?: string | null): LiveChange;
+  /** Removes records (by record id, or passage id for line-based files) added with upsert, or of the saved index. */
+  remove?(ids: string[], scope?: string | null): LiveChange;
+  /**
+   * Makes one corpus file's passages (named by its path relative to the corpus, as passages name it) those given, read
+   * again after the file changed; for every scope. Null, changing nothing, when too much changed for that.
+   */
+  syncFile?(file: string, passages: Passage[]): LiveChange | null;
+}
+
+/** What an ask searches: the saved index alone, or the index with passages added while serving (src/core/live.ts). */
+export interface Searchable {
+  index: TermIndex;
+  /** The saved index's passages in corpus order (passages added while serving are found through the rest). */
+  passages: Passage[];
+  /** The passage of index document `doc`. */
+  passageOf(doc: number): Passage;
+  /** The passage at corpus position `ord`, if there is one this ask may see. */
+  passageAt(ord: number): Passage | undefined;
+  /** The index document of a passage (of its first occurrence for a copy); -1 when it has none. */
+  docOf(p: Passage): number;
+  byId(id: string): Passage | undefined;
+  /** Distinct sources (by title). */
+  sources: SourceInfo[];
+  view: CorpusView;
+}
+
+/** The index an ask scores with: BM25 statistics and search. */
+export interface TermIndex extends TermStats {
+  idf(term: string): number;
+  /** Length (index terms) of a document. */
+  docLen(doc: number): number;
+  search(query: Array<{ term: string; weight: number }>, k: number, allow?: (doc: number) => boolean): ScoredDoc[];
 }
 
 /** Where the saved index of a corpus lives: one file per corpus location and format option. */
@@ -164,25 +202,15 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
   const vocab = new Vocabulary(index);
   const byId = new Map(passages.map((p) => [p.id, p]));
   /** Index document of each passage (by ord), -1 for copies. */
-  const docOf = new Int32Array(passages.length).fill(-1);
+  const docOfOrd = new Int32Array(passages.length).fill(-1);
   docPassage.forEach((pi, doc) => {
-    docOf[pi] = doc;
+    docOfOrd[pi] = doc;
   });
   const folded = new Map<number, string>();
-  const foldedOf = (doc: number) => {
-    let f = folded.get(doc);
-    if (f === undefined) {
-      f = fold(passages[docPassage[doc]].text);
-      if (folded.size > 10_000) folded.clear();
-      folded.set(doc, f);
-    }
-    return f;
-  };
   const show = (p: Passage, words: string[], score: number): PassageHit => {
     const ex = excerpt(p.text, words, EXCERPT_CHARS, p.text.length > EXCERPT_CHARS ? stanceOf(p, words) : []);
     return { id: p.id, text: ex.text, source: p.source, score: Math.round(score * 1000) / 1000, highlights: ex.highlights };
   };
-  const rankCorpus: RankCorpus = { passages, byId: (id) => byId.get(id), index, docPassage, docOf };
   const view: CorpusView = {
     passages,
     byId: (id) => byId.get(id),
@@ -195,20 +223,72 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     for (const p of passages) if (!seen.has(p.source.title)) seen.set(p.source.title, p.source);
     return [...seen.values()];
   })();
+  const saved: Searchable = {
+    index: {
+      df: (t) => index.df(t),
+      idf: (t) => index.idf(t),
+      wordFreq: (w) => index.wordFreq(w),
+      together: (a, b) => index.together(a, b),
+      docLen: (doc) => index.data.docLen[doc],
+      search: (q, k, allow) => index.search(q, k, allow),
+    },
+    passages,
+    passageOf: (doc) => passages[docPassage[doc]],
+    passageAt: (ord) => passages[ord],
+    docOf: (p) => docOfOrd[p.dupOf ? byId.get(p.dupOf)!.ord : p.ord],
+    byId: (id) => byId.get(id),
+    sources: sourceList,
+    view,
+  };
+  /** Passages added while serving, made on the first upsert. */
+  let live: LiveCorpus | null = null;
+  const searchableFor = (scope: string | null | undefined): Searchable => (live ? live.searchable(scope ?? null) : saved);
+  const liveCorpus = () => (live ??= new LiveCorpus({ snap, saved, show }));
+  const foldedOf = (s: Searchable, doc: number) => {
+    let f = folded.get(doc);
+    if (f === undefined) {
+      f = fold(s.passageOf(doc).text);
+      if (folded.size > 10_000) folded.clear();
+      folded.set(doc, f);
+    }
+    return f;
+  };
 
   let fields: CorpusFields | undefined;
-  function allowFor(filters: string[] | undefined, more?: Filters): ((doc: number) => boolean) | undefined {
+  const liveFields = new WeakMap<Searchable, CorpusFields>();
+  const liveVocab = new WeakMap<Searchable, Vocabulary>();
+  /** The typo vocabulary an ask uses: the saved index's words, counted in what the ask sees. */
+  function vocabOf(s: Searchable): Vocabulary {
+    if (s === saved) return vocab;
+    let v = liveVocab.get(s);
+    if (!v) liveVocab.set(s, (v = new Vocabulary(s.index, vocab)));
+    return v;
+  }
+  /** What the corpus an ask sees records: the saved index's (read once), with that of the passages added since. */
+  function fieldsOf(s: Searchable): CorpusFields {
+    fields ??= corpusFields(passages);
+    if (s === saved) return fields;
+    let f = liveFields.get(s);
+    if (!f) {
+      const more = corpusFields(live!.addedIn(s));
+      f = { authors: [...new Set([...fields.authors, ...more.authors])], dated: fields.dated || more.dated, scored: fields.scored || more.scored };
+      liveFields.set(s, f);
+    }
+    return f;
+  }
+
+  function allowFor(s: Searchable, filters: string[] | undefined, more?: Filters): ((doc: number) => boolean) | undefined {
     // Author, date and score filters (src/core/filters.ts); sources are matched below, by title, id or site.
-    const keep = more ? passageFilter(more, (fields ??= corpusFields(passages))) : undefined;
-    if (!filters?.length) return keep && ((doc) => keep(passages[docPassage[doc]]));
+    const keep = more ? passageFilter(more, fieldsOf(s)) : undefined;
+    if (!filters?.length) return keep && ((doc) => keep(s.passageOf(doc)));
     const wanted = filters.map((f) => fold(f));
     const ok = new Set(
-      sourceList
+      s.sources
         .filter((s) => wanted.some((w) => fold(s.title).includes(w) || fold(s.id).includes(w) || fold(s.site ?? '').includes(w)))
         .map((s) => s.title),
     );
     if (ok.size === 0) throw new UserError('UNKNOWN_SOURCE', `No source matches ${filters.map((f) => `"${f}"`).join(', ')}.`);
-    return (doc) => ok.has(passages[docPassage[doc]].source.title) && (!keep || keep(passages[docPassage[doc]]));
+    return (doc) => ok.has(s.passageOf(doc).source.title) && (!keep || keep(s.passageOf(doc)));
   }
 
   function ask(query: string, opts: AskOptions = {}): Answer {
@@ -223,23 +303,25 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     const notices: string[] = [];
     const filtered = describeFilters(filters);
     if (filtered) notices.push(filtered);
-    const parsed = parseQuery(q, index, vocab);
+    const s = searchableFor(opts.scope);
+    const index = s.index;
+    const parsed = parseQuery(q, index, vocabOf(s));
     let terms = parsed.terms;
     if (terms.length > MAX_QUERY_TERMS) {
       terms = [...terms].sort((a, b) => index.idf(b.term) - index.idf(a.term)).slice(0, MAX_QUERY_TERMS);
       notices.push(`Long query: searched for its ${MAX_QUERY_TERMS} most distinctive words.`);
     }
-    const allow = allowFor([...(opts.sources ?? []), ...filters.sources], filters);
+    const allow = allowFor(s, [...(opts.sources ?? []), ...filters.sources], filters);
     const pool = Math.max(RELEVANT_POOL, limit * 4);
     const found = terms.length ? index.search(terms, Math.max(pool * 3, rankParams.candidates), allow) : [];
-    const ranked = rankCandidates(found, rankCorpus, parsed.didYouMean ?? q);
+    const ranked = rankCandidates(found, s, parsed.didYouMean ?? q);
     const kept: typeof ranked = [];
     for (const r of ranked) {
-      const f = foldedOf(r.doc);
+      const f = foldedOf(s, r.doc);
       // A passage inside one already kept adds nothing new. One that holds a kept passage inside itself (a short
       // quote line, say) takes that passage's place: the quoted words belong to the paragraph they came from.
-      if (kept.some((k) => foldedOf(k.doc).includes(f))) continue;
-      const inner = kept.findIndex((k) => f.includes(foldedOf(k.doc)));
+      if (kept.some((k) => foldedOf(s, k.doc).includes(f))) continue;
+      const inner = kept.findIndex((k) => f.includes(foldedOf(s, k.doc)));
       if (inner >= 0) {
         kept[inner] = { ...r, score: kept[inner].score, why: { ...r.why, score: kept[inner].why.score, reads: [...(r.why.reads ?? []), 'holds a quote line that ranked here'] } };
         continue;
@@ -247,13 +329,13 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
       kept.push(r);
       if (kept.length >= pool) break;
     }
-    const relevant: Relevant[] = kept.map((r) => lazyRelevant(passages[docPassage[r.doc]], r.score, parsed.words));
+    const relevant: Relevant[] = kept.map((r) => lazyRelevant(s.passageOf(r.doc), r.score, parsed.words));
     const shownHits = relevant.slice(0, limit).map((r, i) => (opts.explain ? { ...r.hit, why: kept[i].why } : r.hit));
     if (!relevant.length) notices.push(nothingFound(parsed, q));
     // A word searched as typed that no passage uses (a real word, not a typo) is said, not silently dropped; not in
     // a whole message (Find the crux), where many words go unused.
     else if (parsed.unknown.length && parsed.unknown.length <= 2 && q.split(' ').length <= SHORT_QUERY_WORDS) notices.push(`Nothing in the corpus mentions ${quoted(parsed.unknown)}; these passages match the rest.`);
-    const input = { query: q, topic: parsed.didYouMean ?? q, words: parsed.words, relevant, corpus: view };
+    const input = { query: q, topic: parsed.didYouMean ?? q, words: parsed.words, relevant, corpus: s.view };
     const { positions, notices: pn } = relevant.length ? findPositions(input) : { positions: [], notices: [] };
     const exchanges = relevant.length ? findExchanges(input, positions) : [];
     return {
@@ -290,21 +372,30 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     return words.map((w) => `"${clipText(w)}"`).join(', ');
   }
 
+  const files = new Set(passages.map((p) => p.file)).size;
   return {
     ask,
-    passage: (id) => byId.get(id),
-    sources: () => sourceList,
+    passage: (id) => searchableFor(null).byId(id),
+    sources: () => searchableFor(null).sources,
     problems: snap.problems,
     stats: {
-      passages: passages.length,
-      unique: docPassage.length,
-      files: new Set(passages.map((p) => p.file)).size,
+      // Passages added while serving count in (those of every scope); files and build time are the saved index's.
+      get passages() {
+        return passages.length + (live?.count() ?? 0);
+      },
+      get unique() {
+        return docPassage.length + (live?.count() ?? 0);
+      },
+      files,
       builtAt: snap.builtAt,
       indexPath: where.indexPath,
       indexBytes: where.indexBytes,
     },
     view,
     warm: () => vocab.warm(),
+    upsert: (records, scope) => liveCorpus().upsert(records, scope ?? null),
+    remove: (ids, scope) => liveCorpus().remove(ids, scope ?? null),
+    syncFile: (file, fresh) => liveCorpus().syncFile(file, fresh),
   };
 }
 

@@ -93,4 +93,6 @@ export interface AskOptions {
   explain?: boolean;
   /** Filters given as options (e.g. on Discord), added to those typed in the query (author:, since:, …). */
   filters?: Partial<import('./filters.ts').Filters>;
+  /** Also search the records added while serving under this scope (a community's captured messages; src/core/live.ts). */
+  scope?: string | null;
 }

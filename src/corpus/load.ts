@@ -30,6 +30,8 @@ export interface LoadOptions {
   onFile?: (done: number, total: number, records: number) => void;
   /** What earlier loads read, so unchanged files are not parsed again (incremental indexing); updated as files are read. */
   cache?: ReadCache;
+  /** Read only these files of the corpus (absolute paths), each as a full load reads it (a file changed while serving). */
+  only?: string[];
 }
 
 /** Lists the files a corpus path stands for: the file itself, or every file below a folder (sorted, recursive). */
@@ -135,9 +137,10 @@ export function readText(path: string): { text: string; warnings: Problem[] } | 
 export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Corpus {
   const list = Array.isArray(paths) ? paths : [paths];
   const problems: Problem[] = [];
-  const files = listCorpusFiles(list, problems);
+  const all = listCorpusFiles(list, problems);
+  const files = opts.only ? all.filter((f) => opts.only!.includes(f)) : all;
   const roots = list.map((p) => resolve(p));
-  const meta = readSourceMeta(files, problems);
+  const meta = readSourceMeta(all, problems);
   const drafts: Array<Draft & { file: string }> = [];
   const loaded: LoadedFile[] = [];
   const relOf = (path: string) => {

@@ -51,13 +51,16 @@ function structureOf(passages: Passage[]): Structure {
 export function exchangesFor(input: PositionInput, positionOf: Map<string, number>, about: (p: Passage) => boolean): Exchange[] {
   const { corpus, words } = input;
   const st = structureOf(corpus.passages);
+  const added = corpus.added;
+  // A passage replaced or removed while serving is still in the saved structure: only what byId finds is current.
+  const current = (p: Passage) => corpus.byId(p.id) === p;
   const score = new Map(input.relevant.map((r) => [r.passage.id, r.score]));
   // Relevant passages cut their excerpts lazily: keep the objects, read .hit only for what is shown.
   const relevantOf = new Map(input.relevant.map((r) => [r.passage.id, r]));
   const top = input.relevant[0]?.score || 1;
   const found = new Map<string, { claim: Passage; reply: Passage; via: Exchange['via']; quote?: Passage; rank: number }>();
   const add = (claim: Passage | undefined, reply: Passage | undefined, via: Exchange['via'], quote?: Passage) => {
-    if (!claim || !reply) return;
+    if (!claim || !reply || !current(claim) || !current(reply)) return;
     claim = original(corpus, claim);
     reply = original(corpus, reply);
     if (claim === reply || (!about(claim) && !about(reply))) return;
@@ -72,18 +75,17 @@ export function exchangesFor(input: PositionInput, positionOf: Map<string, numbe
   };
   /** The paragraph of a record that best stands for it in this answer: the most relevant, else the first. */
   const bestOf = (record: string): Passage | undefined => {
-    const ps = st.byRecord.get(record);
-    if (!ps) return undefined;
-    return [...ps].sort((a, b) => (score.get(b.id) ?? 0) - (score.get(a.id) ?? 0) || a.ord - b.ord)[0];
+    const ps = [...(st.byRecord.get(record) ?? []), ...(added?.paragraphs(record) ?? [])].filter(current);
+    return ps.sort((a, b) => (score.get(b.id) ?? 0) - (score.get(a.id) ?? 0) || a.ord - b.ord)[0];
   };
   for (const { passage: p } of input.relevant) {
     // Reply structure.
     if (p.parent) add(bestOf(p.parent), p, 'parent');
-    if (p.record) for (const child of st.children.get(p.record) ?? []) add(p, bestOf(child), 'parent');
+    if (p.record) for (const child of [...(st.children.get(p.record) ?? []), ...(added?.replies(p.record) ?? [])]) add(p, bestOf(child), 'parent');
     // Blockquotes found on load.
     const q = quotesOf(p);
     if (q) add(corpus.byId(q), p, 'quote');
-    for (const r of st.quotedIn.get(p.id) ?? []) add(p, r, 'quote');
+    for (const r of [...(st.quotedIn.get(p.id) ?? []), ...(added?.quoting(p.id) ?? [])]) add(p, r, 'quote');
     // Quote lines: p quotes another paragraph (the reply is the line after it), or others quote p.
     const src = quotedBy(corpus, p);
     if (src) {

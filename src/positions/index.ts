@@ -53,6 +53,18 @@ export interface CorpusView {
   df(term: string): number;
   /** Shows a passage as an answer would: verbatim excerpt around the query words. */
   show(p: Passage, words: string[], score: number): PassageHit;
+  /** Reply structure of the passages added while serving (src/core/live.ts), which `passages` does not hold. */
+  added?: AddedStructure;
+}
+
+/** Reply structure of passages added while serving: only those this view may see. */
+export interface AddedStructure {
+  /** Paragraphs of a record, in order. */
+  paragraphs(record: string): Passage[];
+  /** Records replying to a record. */
+  replies(record: string): string[];
+  /** Passages answering a blockquote of the passage with this id. */
+  quoting(id: string): Passage[];
 }
 
 /** The tunable numbers of the method, in one place (see the README's "Positions and exchanges"). */

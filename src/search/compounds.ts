@@ -22,7 +22,7 @@ const MIN_PART = 2;
  * The compounds of a query that the corpus knows: a hyphenated chain whose closed form is indexed, a closed word the
  * corpus also writes with a hyphen, and two neighbouring words (neither a stop word) that the corpus writes joined.
  */
-export function findCompounds(q: string, tokens: Token[], index: Bm25Index): Compound[] {
+export function findCompounds(q: string, tokens: Token[], index: Pick<Bm25Index, 'df' | 'wordFreq'>): Compound[] {
   const out: Compound[] = [];
   const taken = new Uint8Array(tokens.length);
   const add = (from: number, to: number, parts: string[]) => {
@@ -52,7 +52,7 @@ export function findCompounds(q: string, tokens: Token[], index: Bm25Index): Com
 }
 
 /** The parts of a closed word that the corpus also writes hyphenated ("pretraining" -> pre, training), or null. */
-function splitAtHyphen(word: string, index: Bm25Index): string[] | null {
+function splitAtHyphen(word: string, index: Pick<Bm25Index, 'wordFreq'>): string[] | null {
   for (let i = MIN_PART; i <= word.length - MIN_PART; i++) {
     const parts = [word.slice(0, i), word.slice(i)];
     if (index.wordFreq(parts.join('-')) > 0) return parts;

@@ -29,14 +29,25 @@ const MUCH_MORE_FREQUENT = 20;
 const RARE = 3;
 
 /** Radix tree over the corpus vocabulary; built on first use because most queries need no correction. */
+/** The corpus statistics a query is parsed against: a Bm25Index, or one with passages added while serving (src/core/live.ts). */
+export type TermStats = Pick<Bm25Index, 'df' | 'wordFreq' | 'together'>;
+
 export class Vocabulary {
   private map: SearchableMap<number> | null = null;
-  constructor(private readonly index: Bm25Index) {}
+  /**
+   * `words`: another vocabulary whose tree this one shares, counting with `index` instead (the saved index with the
+   * passages added while serving: their own new words are not in the tree until a rebuild).
+   */
+  constructor(
+    private readonly index: TermStats & { data?: Bm25Index['data'] },
+    private readonly words?: Vocabulary,
+  ) {}
 
   private tree(): SearchableMap<number> {
+    if (this.words) return this.words.tree();
     if (!this.map) {
       const m = new SearchableMap<number>();
-      const { words, wordDf } = this.index.data;
+      const { words, wordDf } = this.index.data!;
       // Hyphenated compounds are left out: a typo is corrected to one word, and compounds are read apart (compounds.ts).
       for (let i = 0; i < words.length; i++) if (words[i].length > 2 && !words[i].includes('-')) m.set(words[i], wordDf[i]);
       this.map = m;
@@ -132,7 +143,7 @@ const NEGATIONS = ['un', 'non'];
  * Index terms that are `term` with a negating prefix added or taken away (stems of 5 letters or more), each with
  * the word so formed from `word` (for excerpts and highlights).
  */
-function negations(term: string, word: string, index: Bm25Index): Array<{ term: string; word: string }> {
+function negations(term: string, word: string, index: TermStats): Array<{ term: string; word: string }> {
   const out: Array<{ term: string; word: string }> = [];
   for (const p of NEGATIONS) {
     // A hyphenated "non-reasoning" already matches "reasoning" through its parts: only closed spellings count.
@@ -159,7 +170,7 @@ const MIN_CLIPPED = 4;
  * dictionary word at the start of another ("persona" of "personality", "train" of "training") is usually a
  * different word, and a one-off ("comp") too uncertain.
  */
-function clippings(word: string, term: string, index: Bm25Index): Array<{ term: string; word: string }> {
+function clippings(word: string, term: string, index: TermStats): Array<{ term: string; word: string }> {
   const out: Array<{ term: string; word: string }> = [];
   if (!/^[a-z]+$/.test(word)) return out;
   for (let i = MIN_CLIPPED; i < word.length - 1; i++) {
@@ -172,7 +183,7 @@ function clippings(word: string, term: string, index: Bm25Index): Array<{ term: 
 }
 
 /** Parses a query: drops stop words (unless nothing else is left), stems, reads compounds, and fixes unknown words. */
-export function parseQuery(q: string, index: Bm25Index, vocab: Vocabulary): ParsedQuery {
+export function parseQuery(q: string, index: TermStats, vocab: Vocabulary): ParsedQuery {
   const tokens = tokenize(q);
   // What a question asks of its topic ("is hyperstition real") shapes how the answer is read (positions), not what
   // is searched: passages saying "real" about other things are no answer.

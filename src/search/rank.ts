@@ -4,7 +4,7 @@
 // verdicts read by positions/stance.ts were measured too, and dropped: see docs/quality-and-speed.md.)
 // Features are read lazily, for the best candidates only, so the index stays as it is.
 import type { Passage } from '../core/types.ts';
-import type { Bm25Index, ScoredDoc } from './bm25.ts';
+import type { ScoredDoc } from './bm25.ts';
 import { parseTopic, type Topic } from '../positions/stance.ts';
 import { wordsOf, type Word } from '../positions/words.ts';
 import { isQuoteLine, repliesByQuote, type Corpus } from '../positions/quotes.ts';
@@ -48,10 +48,13 @@ export interface Ranked {
 }
 
 export interface RankCorpus extends Corpus {
-  index: Bm25Index;
-  /** Passage (by ord) of each index document, and the document of each passage (-1 for copies). */
-  docPassage: Uint32Array;
-  docOf: Int32Array;
+  index: { idf(term: string): number; docLen(doc: number): number };
+  /** The passage of an index document. */
+  passageOf(doc: number): Passage;
+  /** The passage at a corpus position, if there is one to see (passages added while serving sit past the end). */
+  passageAt(ord: number): Passage | undefined;
+  /** The index document of a passage (of its first occurrence for a copy), -1 when none. */
+  docOf(p: Passage): number;
 }
 
 /** Scores BM25 candidates: brevity, conversation context, then what the best of them say about the topic. */
@@ -74,7 +77,7 @@ export function rankCandidates(found: ScoredDoc[], c: RankCorpus, topicText: str
   const byDoc = new Map(ranked.map((r) => [r.doc, r]));
   const follows: Ranked[] = [];
   for (const r of ranked.slice(0, rankParams.read)) {
-    const p = c.passages[c.docPassage[r.doc]];
+    const p = c.passageOf(r.doc);
     const { factor, reads } = readPassage(c, p, topic);
     if (!reads.length) continue;
     const base = r.score;
@@ -110,14 +113,14 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** The index document of the paragraph after `p` in the same file and thread (-1 if none, or a quote line). */
 function followerOf(c: RankCorpus, p: Passage): number {
-  const n = c.passages[p.ord + 1];
+  const n = c.passageAt(p.ord + 1);
   if (!n || n.file !== p.file || n.thread !== p.thread || isQuoteLine(c, n)) return -1;
-  return c.docOf[n.dupOf ? c.byId(n.dupOf)!.ord : n.ord];
+  return c.docOf(n);
 }
 
 /** Very short passages ("What about filtering?") say little on their own: damp them. */
-function brevity(index: Bm25Index, doc: number): number {
-  const len = index.data.docLen[doc];
+function brevity(index: RankCorpus['index'], doc: number): number {
+  const len = index.docLen(doc);
   return len >= rankParams.shortTerms ? 1 : Math.sqrt(Math.max(len, 1) / rankParams.shortTerms);
 }
 
@@ -127,13 +130,13 @@ function brevity(index: Bm25Index, doc: number): number {
  * next to strong matches is more likely on topic than one that matches alone.
  */
 function context(c: RankCorpus, doc: number, own: Map<number, number>): number {
-  const p = c.passages[c.docPassage[doc]];
+  const p = c.passageOf(doc);
   let best = 0;
   for (let d = 1; d <= rankParams.window; d++) {
     for (const o of [p.ord - d, p.ord + d]) {
-      const n = c.passages[o];
+      const n = c.passageAt(o);
       if (!n || n.file !== p.file || n.thread !== p.thread) continue;
-      const nd = c.docOf[n.dupOf ? c.byId(n.dupOf)!.ord : n.ord];
+      const nd = c.docOf(n);
       const s = nd >= 0 && nd !== doc ? (own.get(nd) ?? 0) / d : 0;
       if (s > best) best = s;
     }

@@ -21,6 +21,8 @@ export interface EngineChooser {
   names(): string[];
   /** Lets go of the engines opened so far: each set of names is opened again when next asked for (after a reload). */
   forget(): void;
+  /** The engines of named corpora open now (records added while serving go to them too). */
+  opened(): Engine[];
   /**
    * Watches the named corpora's files. When one changes, each set of names opened with it has its index rebuilt in a
    * child process and is opened again on its next use; a failed rebuild keeps the old engine. Returns a function
@@ -55,6 +57,8 @@ export interface ChooserOptions {
   onNotice?: (msg: string) => void;
   /** Opens an engine (tests may count opens); openEngine by default. */
   open?: (o: OpenOptions) => Engine;
+  /** Called with each engine opened, before it answers (to give it the records added while serving). */
+  onOpen?: (e: Engine) => void;
 }
 
 export function engineChooser(o: ChooserOptions): EngineChooser {
@@ -64,6 +68,7 @@ export function engineChooser(o: ChooserOptions): EngineChooser {
   return {
     names: all,
     forget: () => opened.clear(),
+    opened: () => [...opened.values()].map((x) => x.engine),
     watch(w) {
       const stops = [...(o.corpora?.corpora.values() ?? [])].map((c) =>
         watchPaths(c.paths, () => void refresh(c.name, w), {
@@ -96,6 +101,7 @@ export function engineChooser(o: ChooserOptions): EngineChooser {
       if (formats.size > 1) throw new UserError('BAD_OPTION', `Corpora ${wanted.join(', ')} force different formats and cannot be searched together.`);
       const format = [...formats][0] ?? undefined;
       const engine = open({ corpus: paths, format, cacheDir: o.cacheDir, onNotice: o.onNotice });
+      o.onOpen?.(engine);
       opened.set(key, { engine, names: wanted, paths, format });
       return engine;
     },

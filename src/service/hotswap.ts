@@ -1,10 +1,15 @@
 // Swaps in a new index while serving: built in a child process (`crux index`), loaded, then swapped in one assignment.
 // Queries never wait on the rebuild and never see half an index: until the swap they use the old engine, after it the new.
+// A corpus file that changes (appended JSONL records or text lines) is first read again on its own and its passages
+// updated in the engine in service (appends.ts), searchable within seconds; the rebuild that merges those changes
+// into the saved index runs later, in the background, once changes have been quiet for a while.
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { openEngine, REPO_ROOT, type Engine, type OpenOptions } from '../core/engine.ts';
 import type { Log } from './log.ts';
 import { watchPaths } from './watch.ts';
+import { syncChangedFiles } from './appends.ts';
+import type { LiveUpdates } from './updates.ts';
 
 export interface LiveEngine {
   /** The engine in service right now. */
@@ -30,9 +35,20 @@ export interface LiveOptions {
   log: Pick<Log, 'info' | 'warn' | 'error'>;
   /** Builds the index in a child process (the default); false builds it in this process (tests, tiny corpora). */
   buildInChild?: boolean;
+  /** Builds and saves the index of the paths (resolves with null, or with why it failed): buildInChild by default. */
+  build?: (paths: string[]) => Promise<string | null>;
   /** Called after each swap (engines opened for named corpora are let go then). */
   onSwap?: () => void;
+  /** Records added while serving: each new engine gets them before it is swapped in (the first is attached here). */
+  updates?: LiveUpdates;
+  /** Quiet time after a file change applied in place before the rebuild that merges it into the saved index. */
+  mergeAfterMs?: number;
 }
+
+/** Default quiet time before changes applied in place are merged into the saved index by a rebuild. */
+export const MERGE_AFTER_MS = 60_000;
+/** Passages changed in place since the last build beyond which the merge starts at once. */
+const MERGE_AT = 20_000;
 
 const CLI = join(REPO_ROOT, 'bin', 'crux.mjs');
 
@@ -63,10 +79,15 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
   const paths = [o.corpus].flat();
   const where = { corpus: paths.join(', ') };
   let engine = initial;
+  o.updates?.attach(initial);
   let gen = 0;
   let running: Promise<ReloadResult> | null = null;
   let queued: Promise<ReloadResult> | null = null;
   const stops = new Set<() => void>();
+  /** Files changed (and applied in place) while a rebuild runs: applied again to the engine it makes. */
+  let changedDuringBuild = new Set<string>();
+  let inPlace = 0;
+  let mergeTimer: NodeJS.Timeout | null = null;
   const openOpts = (): OpenOptions => ({
     corpus: paths,
     cacheDir: o.cacheDir,
@@ -77,9 +98,11 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
   async function once(why: string): Promise<ReloadResult> {
     const t0 = performance.now();
     o.log.info(`Reloading the corpus (${why}).`, where);
+    changedDuringBuild = new Set();
+    inPlace = 0;
     try {
       if (o.buildInChild !== false) {
-        const error = await buildInChild(o, paths);
+        const error = await (o.build ?? ((p) => buildInChild(o, p)))(paths);
         if (error) {
           o.log.error(`The new index could not be built; still answering from the previous one. ${error}`, where);
           return { ok: false, error };
@@ -87,6 +110,10 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
       }
       const next = openEngine(openOpts());
       next.warm?.();
+      o.updates?.attach(next);
+      if (changedDuringBuild.size) applyInPlace(next, [...changedDuringBuild]);
+
+      o.updates?.detach(engine);
       engine = next;
       gen++;
       o.onSwap?.();
@@ -120,8 +147,41 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
     return queued;
   }
 
+  /** Applies changed files to an engine in place; false when a rebuild is needed instead (and was asked for). */
+  function applyInPlace(target: Engine, changed: string[]): boolean {
+    let r;
+    try {
+      r = syncChangedFiles(target, paths, o.format, changed);
+    } catch (e) {
+      r = { ok: false as const, why: (e as Error).message };
+    }
+    if (!r.ok) {
+      void reload(`files changed under ${where.corpus}: ${r.why}`);
+      return false;
+    }
+    inPlace += r.change.added + r.change.removed;
+    o.log.info(`Updated ${r.files} changed file(s) in place: ${r.change.added} passages added, ${r.change.removed} removed.`, where);
+    return true;
+  }
+
+  /** Files changed: update them in place now, and merge them into the saved index by a rebuild later. */
+  function filesChanged(changed: string[], mergeAfterMs: number): void {
+    if (running) for (const f of changed) changedDuringBuild.add(f);
+    if (!applyInPlace(engine, changed)) return;
+    if (mergeTimer) clearTimeout(mergeTimer);
+    mergeTimer = null;
+    if (inPlace >= MERGE_AT) void reload('merging the changes made in place into the saved index');
+    else {
+      mergeTimer = setTimeout(() => {
+        mergeTimer = null;
+        void reload('merging the changes made in place into the saved index');
+      }, mergeAfterMs);
+      mergeTimer.unref?.();
+    }
+  }
+
   function watchCorpus(debounceMs = 1_000): () => void {
-    const stop = watchPaths(paths, () => void reload(`files changed under ${where.corpus}`), {
+    const stop = watchPaths(paths, (changed) => filesChanged(changed, o.mergeAfterMs ?? MERGE_AFTER_MS), {
       debounceMs,
       onError: (target, e) => o.log.warn(`Stopped watching ${target}: ${e.message}`),
     });
@@ -141,6 +201,8 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
     close: () => {
       for (const stop of stops) stop();
       stops.clear();
+      if (mergeTimer) clearTimeout(mergeTimer);
+      mergeTimer = null;
     },
   };
 }

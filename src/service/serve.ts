@@ -13,6 +13,7 @@ import { runRepl } from '../../adapters/terminal/repl.ts';
 import { platformAdapters, type PlatformAdapter, type RunningAdapter } from '../../adapters/index.ts';
 import { shardedDiscordAdapter } from '../../adapters/discord-shards/index.ts';
 import { openCapture } from './capture/open.ts';
+import { liveUpdates } from './updates.ts';
 
 interface Io {
   out: (s: string) => void;
@@ -61,8 +62,10 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
     }
     throw e;
   }
+  // Records added while serving (captured messages) reach every engine in service, and each one opened later.
+  const updates = liveUpdates();
   // Live capture (issue 17): a community's own channels, captured as it talks, searched with its corpora.
-  const capture = wanted.length ? await openCapture(store, { storeUrl: config.storeUrl, prefix: config.storePrefix, log }) : null;
+  const capture = wanted.length ? await openCapture(store, { storeUrl: config.storeUrl, prefix: config.storePrefix, log, updates }) : null;
   let forgetNamed = () => {};
   const live = liveEngine(engine, {
     corpus: o.corpus ?? DEFAULT_CORPUS,
@@ -70,6 +73,7 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
     format: o.format,
     log,
     onSwap: () => forgetNamed(),
+    updates,
   });
   // Named corpora (data/corpora.json) a community may choose with /crux-config corpora; each set opened when first asked for.
   let chooser: EngineChooser;
@@ -80,6 +84,7 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
       defaultPaths: o.corpus ?? [DEFAULT_CORPUS],
       cacheDir: config.cacheDir ?? undefined,
       onNotice: (m) => log.warn(m),
+      onOpen: (e) => updates.attach(e),
     });
   } catch (e) {
     if (!isUserError(e)) throw e;

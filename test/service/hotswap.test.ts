@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -114,15 +114,27 @@ describe('the corpus changing while serving', () => {
     expect(sink.records().find((x) => x.level === 'error')?.msg).toMatch(/could not be (built|loaded); still answering from the previous one/);
   });
 
-  it('picks up a change by watching the corpus folder', async () => {
+  it('picks up a new text file by watching the corpus folder, in place (no rebuild)', async () => {
     const { corpus, cache } = corpusCopy();
     const live = liveEngine(openEngine({ corpus, cacheDir: cache }), { corpus, cacheDir: cache, log: createLogger({ sink: memorySink() }), buildInChild: false });
     lives.push(live);
     live.watch(100);
     writeFileSync(join(corpus, 'late.txt'), NEW_FILE);
-    for (let i = 0; i < 300 && live.generation() === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(live.generation()).toBeGreaterThanOrEqual(1);
+    for (let i = 0; i < 300 && live.current().ask(NEW_WORD).passages.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(live.current().ask(NEW_WORD).passages.length).toBeGreaterThan(0);
+    expect(live.generation()).toBe(0);
+  });
+
+  it('rebuilds when a file is removed from the watched corpus folder', async () => {
+    const { corpus, cache } = corpusCopy();
+    const live = liveEngine(openEngine({ corpus, cacheDir: cache }), { corpus, cacheDir: cache, log: createLogger({ sink: memorySink() }), buildInChild: false });
+    lives.push(live);
+    live.watch(100);
+    const gone = readdirSync(corpus).find((f) => f.endsWith('.txt'))!;
+    rmSync(join(corpus, gone));
+    for (let i = 0; i < 300 && live.generation() === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(live.generation()).toBe(1);
+    expect(live.current().stats.files).toBe(readdirSync(corpus).filter((f) => f.endsWith('.txt')).length);
   });
 });
 

@@ -33,20 +33,36 @@ export const jsonlReader: FormatReader = {
         problem({ line, message: 'record has no "text"; skipped' });
         return;
       }
-      const id = str(r.id) ?? `${fid}:${line}`;
-      const source = {
-        id,
-        title: str(r.title) ?? file.meta?.title ?? name,
-        author: str(r.author),
-        url: str(r.url),
-        date: str(r.date),
-      };
-      const score = typeof r.score === 'number' ? r.score : r.score != null && !isNaN(Number(r.score)) ? Number(r.score) : null;
-      // Blockquotes (`> …`) are someone else's words: never passages of this record, linked to what they quote.
-      for (const p of withoutQuotes(blocks(r.text.split(/\r?\n/)))) {
-        out.push({ text: p.text, line, source, record: id, thread: str(r.thread), parent: str(r.parent), score, quoted: p.quoted });
-      }
+      out.push(...recordDrafts(r, line, { id: `${fid}:${line}`, title: file.meta?.title ?? name }));
     });
     return out;
   },
 };
+
+/**
+ * The paragraphs of one record as drafts: its own words, blank-line separated, with the blockquotes they answer.
+ * `fallback` gives the id and title of a record without its own. Records added while serving (src/core/live.ts)
+ * become passages through this too, so they are the passages a rebuild would make of the same record.
+ */
+export function recordDrafts(r: Record<string, unknown>, line: number, fallback: { id: string; title: string }): Draft[] {
+  const id = str(r.id) ?? fallback.id;
+  const source = {
+    id,
+    title: str(r.title) ?? fallback.title,
+    author: str(r.author),
+    url: str(r.url),
+    date: str(r.date),
+  };
+  const score = typeof r.score === 'number' ? r.score : r.score != null && !isNaN(Number(r.score)) ? Number(r.score) : null;
+  // Blockquotes (`> …`) are someone else's words: never passages of this record, linked to what they quote.
+  return withoutQuotes(blocks(String(r.text).split(/\r?\n/))).map((p) => ({
+    text: p.text,
+    line,
+    source,
+    record: id,
+    thread: str(r.thread),
+    parent: str(r.parent),
+    score,
+    quoted: p.quoted,
+  }));
+}

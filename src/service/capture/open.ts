@@ -5,7 +5,8 @@ import type { Store } from '../store.ts';
 import { fileCaptureLog, memoryCaptureLog, type CaptureLog } from './log.ts';
 import { redisCaptureLog } from './redis-log.ts';
 import { captureService, type CaptureService } from './service.ts';
-import { rebuildingCorpora } from './searchable.ts';
+import { incrementalCorpora } from './searchable.ts';
+import { liveUpdates, type LiveUpdates } from '../updates.ts';
 
 type Log = { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void; error(msg: string, extra?: object): void };
 
@@ -17,7 +18,10 @@ export function captureLogPath(storeFile: string): string {
 }
 
 /** The capture service for this store, replayed; null (logged) when its log cannot be opened. */
-export async function openCapture(store: Store, o: { storeUrl: string | null; prefix?: string | null; log: Log }): Promise<CaptureService | null> {
+export async function openCapture(
+  store: Store,
+  o: { storeUrl: string | null; prefix?: string | null; log: Log; /** Where captured messages are indexed (serve's, reaching every engine). */ updates?: LiveUpdates },
+): Promise<CaptureService | null> {
   const st = store.status?.();
   let log: CaptureLog;
   try {
@@ -32,7 +36,7 @@ export async function openCapture(store: Store, o: { storeUrl: string | null; pr
     o.log.error(`Live capture is off: its log could not be opened (${(e as Error).message}).`);
     return null;
   }
-  const service = captureService({ log, store, corpora: rebuildingCorpora(), logger: o.log });
+  const service = captureService({ log, store, corpora: incrementalCorpora(o.updates ?? liveUpdates()), logger: o.log });
   await service.start();
   return service;
 }

@@ -1,11 +1,8 @@
 // The searchable captured corpus of each community: its captured messages as passages, searched together with the
 // corpora the community chose, and never with another community's messages.
-import { createEngine, type Engine } from '../../core/engine.ts';
-import type { Passage } from '../../core/types.ts';
-import { toPassages } from '../../corpus/load.ts';
-import { Bm25Index } from '../../search/bm25.ts';
+import type { Engine } from '../../core/engine.ts';
+import type { LiveUpdates } from '../updates.ts';
 import { draftsOf, type CapturedMessage, type CapturePlatform, type CommunityKey } from './message.ts';
-import type { Draft } from '../../corpus/types.ts';
 
 export interface CapturedCorpora {
   /** Adds messages to their community's corpus, replacing earlier versions with the same id. */
@@ -19,48 +16,32 @@ export interface CapturedCorpora {
 const platformOf = (c: CommunityKey) => c.slice(0, c.indexOf(':')) as CapturePlatform;
 
 /**
- * Stand-in until the incremental index lands: a community's engine is rebuilt from the base passages and its
- * captured ones on the first question after a change. Correct, and fine for small corpora; not for 100k messages.
+ * Captured messages as records added while serving (src/core/live.ts): each community's in its own scope, applied to
+ * every engine in service and given to each engine opened later (src/service/updates.ts). Searchable at once.
  */
-export function rebuildingCorpora(): CapturedCorpora {
-  const drafts = new Map<CommunityKey, Map<string, Draft[]>>();
-  const built = new Map<CommunityKey, { base: Engine; engine: Engine }>();
-  const of = (c: CommunityKey) => {
-    let d = drafts.get(c);
-    if (!d) drafts.set(c, (d = new Map()));
-    return d;
-  };
+export function incrementalCorpora(updates: LiveUpdates): CapturedCorpora {
+  const scoped = new WeakMap<Engine, Map<CommunityKey, Engine>>();
   return {
     put(c, messages) {
-      const d = of(c);
-      for (const m of messages) d.set(m.id, draftsOf(m, platformOf(c)));
-      built.delete(c);
+      void updates.upsert(messages.map((m) => ({ id: m.id, drafts: draftsOf(m, platformOf(c)) })), c);
     },
     remove(c, ids) {
-      const d = drafts.get(c);
-      if (!d) return;
-      for (const id of ids) d.delete(id);
-      built.delete(c);
+      void updates.remove(ids, c);
     },
     over(c, base) {
-      const d = drafts.get(c);
-      if (!d?.size) return base;
-      const had = built.get(c);
-      if (had?.base === base) return had.engine;
-      const engine = combined(base, [...d.values()].flat());
-      built.set(c, { base, engine });
-      return engine;
+      if (!updates.holds(c)) return base;
+      updates.attach(base);
+      let byC = scoped.get(base);
+      if (!byC) scoped.set(base, (byC = new Map()));
+      let e = byC.get(c);
+      if (!e) byC.set(c, (e = inScope(base, c)));
+      return e;
     },
   };
 }
 
-function combined(base: Engine, drafts: Draft[]): Engine {
-  const own = base.view.passages;
-  const added = toPassages(drafts.map((d) => ({ ...d, file: d.file ?? 'capture' })));
-  const passages: Passage[] = [...own, ...added.map((p) => ({ ...p, ord: p.ord + own.length }))];
-  const docPassage: number[] = [];
-  passages.forEach((p, i) => p.dupOf || docPassage.push(i));
-  const index = Bm25Index.build(docPassage.map((i) => passages[i].text));
-  const snap = { fingerprint: 'capture', builtAt: new Date().toISOString(), passages, docPassage: Uint32Array.from(docPassage), index, problems: base.problems };
-  return createEngine(snap, { indexPath: base.stats.indexPath, indexBytes: base.stats.indexBytes });
+/** The engine as one community sees it: every ask also searches that community's records. */
+function inScope(base: Engine, scope: string): Engine {
+  const ask: Engine['ask'] = (query, opts) => base.ask(query, { ...opts, scope });
+  return new Proxy(base, { get: (t, key) => (key === 'ask' ? ask : Reflect.get(t, key)) });
 }

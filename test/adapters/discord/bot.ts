@@ -46,6 +46,11 @@ export function engineFor(corpus: string): Engine {
   return e;
 }
 
+/** An engine of its own (records added while serving stay in it): for tests that add some. */
+export function freshEngine(corpus: string = BASIC): Engine {
+  return openEngine({ corpus, cacheDir });
+}
+
 export function cleanupCache(): void {
   rmSync(cacheDir, { recursive: true, force: true });
 }

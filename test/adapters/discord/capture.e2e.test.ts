@@ -5,10 +5,11 @@ import { memoryStore, type Store } from '../../../src/service/store.ts';
 import { silentLog } from '../../../src/service/log.ts';
 import { memoryCaptureLog } from '../../../src/service/capture/log.ts';
 import { captureService, type CaptureService } from '../../../src/service/capture/service.ts';
-import { rebuildingCorpora } from '../../../src/service/capture/searchable.ts';
+import { incrementalCorpora } from '../../../src/service/capture/searchable.ts';
+import { liveUpdates } from '../../../src/service/updates.ts';
 import { NO_MESSAGE_CONTENT } from '../../../adapters/discord/capture.ts';
 import { ALICE, ALIGNMENT, BOB, CAPTURE_GUILD, DEBATES, FakeDiscord, MANAGE_SERVER, OFFTOPIC, textChannel, thread, visibleParts } from './fake-discord.ts';
-import { quoteOf, startBot, type Bot } from './bot.ts';
+import { freshEngine, quoteOf, startBot, type Bot } from './bot.ts';
 
 const GUILD = CAPTURE_GUILD.id;
 const OTHER_GUILD = { id: '500000000000000020', name: 'Other Club' };
@@ -25,11 +26,11 @@ afterEach(async () => {
 
 async function started(o: { fake?: FakeDiscord; store?: Store; flags?: number } = {}): Promise<Bot> {
   const store = o.store ?? memoryStore();
-  capture = captureService({ log: memoryCaptureLog(), store, corpora: rebuildingCorpora(), logger: silentLog(), settingsTtlMs: 0 });
+  capture = captureService({ log: memoryCaptureLog(), store, corpora: incrementalCorpora(liveUpdates()), logger: silentLog(), settingsTtlMs: 0 });
   await capture.start();
   const fake = o.fake ?? (await FakeDiscord.start());
   if (o.flags !== undefined) fake.applicationFlags = o.flags;
-  bot = await startBot({ fake, store, capture });
+  bot = await startBot({ fake, store, capture, engine: freshEngine() });
   if (!o.fake) {
     const close = bot.stop;
     bot.stop = async () => {

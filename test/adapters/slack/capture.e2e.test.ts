@@ -5,7 +5,8 @@ import { memoryStore, type Store } from '../../../src/service/store.ts';
 import { silentLog } from '../../../src/service/log.ts';
 import { memoryCaptureLog, type CaptureLog } from '../../../src/service/capture/log.ts';
 import { captureService, type CaptureService } from '../../../src/service/capture/service.ts';
-import { rebuildingCorpora } from '../../../src/service/capture/searchable.ts';
+import { incrementalCorpora } from '../../../src/service/capture/searchable.ts';
+import { liveUpdates } from '../../../src/service/updates.ts';
 import { baseEngine } from '../../service/capture/helpers.ts';
 import { httpHarness, quotes, slashReply, type Harness } from './helpers.ts';
 import { ALL_SCOPES, TEAM } from './fake-slack.ts';
@@ -26,7 +27,7 @@ afterEach(async () => {
 
 function service(store: Store): CaptureService {
   log = memoryCaptureLog();
-  capture = captureService({ log, store, corpora: rebuildingCorpora(), logger: silentLog(), settingsTtlMs: 0 });
+  capture = captureService({ log, store, corpora: incrementalCorpora(liveUpdates()), logger: silentLog(), settingsTtlMs: 0 });
   return capture;
 }
 

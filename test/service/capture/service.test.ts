@@ -8,7 +8,8 @@ import { setSetting } from '../../../src/service/settings.ts';
 import { silentLog } from '../../../src/service/log.ts';
 import { fileCaptureLog, memoryCaptureLog, type CaptureLog } from '../../../src/service/capture/log.ts';
 import { captureService, type CaptureService } from '../../../src/service/capture/service.ts';
-import { rebuildingCorpora } from '../../../src/service/capture/searchable.ts';
+import { incrementalCorpora } from '../../../src/service/capture/searchable.ts';
+import { liveUpdates } from '../../../src/service/updates.ts';
 import { MAX_MESSAGE_CHARS } from '../../../src/service/capture/message.ts';
 import type { Engine } from '../../../src/core/engine.ts';
 import { baseEngine, message, quoted, tempDir } from './helpers.ts';
@@ -20,7 +21,7 @@ afterEach(async () => {
 
 async function started(o: { log?: CaptureLog; store?: Store } = {}): Promise<{ capture: CaptureService; store: Store; base: Engine }> {
   const store = o.store ?? memoryStore();
-  const capture = captureService({ log: o.log ?? memoryCaptureLog(), store, corpora: rebuildingCorpora(), logger: silentLog() });
+  const capture = captureService({ log: o.log ?? memoryCaptureLog(), store, corpora: incrementalCorpora(liveUpdates()), logger: silentLog() });
   await capture.start();
   open.push(capture);
   return { capture, store, base: baseEngine() };
