@@ -18,11 +18,15 @@ export interface Compound {
 /** Shortest part of a closed word split at a hyphen the corpus writes ("pre" of "pretraining"). */
 const MIN_PART = 2;
 
+
 /**
  * The compounds of a query that the corpus knows: a hyphenated chain whose closed form is indexed, a closed word the
  * corpus also writes with a hyphen, and two neighbouring words (neither a stop word) that the corpus writes joined.
  */
-export function findCompounds(q: string, tokens: Token[], index: Pick<Bm25Index, 'df' | 'wordFreq'>): Compound[] {
+/** What compounds are read against: word and term counts, and the vocabulary itself when there is one to scan. */
+export type CompoundStats = Pick<Bm25Index, 'df' | 'wordFreq'> & { data?: Bm25Index['data'] };
+
+export function findCompounds(q: string, tokens: Token[], index: CompoundStats): Compound[] {
   const out: Compound[] = [];
   const taken = new Uint8Array(tokens.length);
   const add = (from: number, to: number, parts: string[]) => {
@@ -52,10 +56,37 @@ export function findCompounds(q: string, tokens: Token[], index: Pick<Bm25Index,
 }
 
 /** The parts of a closed word that the corpus also writes hyphenated ("pretraining" -> pre, training), or null. */
-function splitAtHyphen(word: string, index: Pick<Bm25Index, 'wordFreq'>): string[] | null {
+/** The parts of a closed word that the corpus also writes hyphenated ("pretraining" -> pre, training), or null. */
+function splitAtHyphen(word: string, index: CompoundStats): string[] | null {
+  if (index.data) return hyphenatedForms({ data: index.data }).get(word)?.split('-') ?? null;
   for (let i = MIN_PART; i <= word.length - MIN_PART; i++) {
     const parts = [word.slice(0, i), word.slice(i)];
     if (index.wordFreq(parts.join('-')) > 0) return parts;
   }
   return null;
+}
+
+const forms = new WeakMap<object, Map<string, string>>();
+
+/**
+ * The closed form of each hyphenated word of the vocabulary, with its commonest hyphenated spelling ("pretraining" ->
+ * "pre-training"): one lookup per query word instead of one per place it could split. Built on first use.
+ */
+export function hyphenatedForms(index: { data: Bm25Index['data'] }): Map<string, string> {
+  let m = forms.get(index.data);
+  if (!m) {
+    m = new Map();
+    const { words, wordDf } = index.data;
+    const df = new Map<string, number>();
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      if (!w.includes('-')) continue;
+      const closed = w.replace(/-/g, '');
+      if (closed.length < 2 * MIN_PART || (df.get(closed) ?? 0) >= wordDf[i]) continue;
+      m.set(closed, w);
+      df.set(closed, wordDf[i]);
+    }
+    forms.set(index.data, m);
+  }
+  return m;
 }

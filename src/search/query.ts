@@ -1,7 +1,7 @@
 // Turns a typed query into weighted index terms, fixing typos against the corpus vocabulary.
 import SearchableMap from 'minisearch/SearchableMap';
 import { isStopWord, termOf, tokenize, type Token } from '../core/text.ts';
-import { findCompounds } from './compounds.ts';
+import { findCompounds, hyphenatedForms } from './compounds.ts';
 import { isEnglish, warmEnglish } from './english.ts';
 import { predicate } from '../positions/stance.ts';
 import type { Bm25Index } from './bm25.ts';
@@ -55,9 +55,10 @@ export class Vocabulary {
     return this.map;
   }
 
-  /** Builds the tree and loads the English word list now (call after loading, off the query path). */
+  /** Builds the tree, the compound table and the English word list now (call after loading, off the query path). */
   warm(): void {
     this.tree();
+    if (this.index.data) hyphenatedForms({ data: this.index.data });
     warmEnglish();
   }
 
@@ -175,8 +176,9 @@ function clippings(word: string, term: string, index: TermStats): Array<{ term: 
   if (!/^[a-z]+$/.test(word)) return out;
   for (let i = MIN_CLIPPED; i < word.length - 1; i++) {
     const clip = word.slice(0, i);
+    if (index.wordFreq(clip) === 0) continue;
     const ct = termOf(clip);
-    if (ct === term || index.wordFreq(clip) === 0 || index.df(ct) < 2 || isEnglish(clip) || isStopWord(clip)) continue;
+    if (ct === term || index.df(ct) < 2 || isEnglish(clip) || isStopWord(clip)) continue;
     out.push({ term: ct, word: clip });
   }
   return out;
