@@ -3,6 +3,7 @@
 // spelling as a word; a query compound in any of the three spellings is read as that one closed form, with its parts.
 import { compoundTerm, eachCompound, isStopWord, type Token } from '../core/text.ts';
 import type { Bm25Index } from './bm25.ts';
+import { isEnglish } from './english.ts';
 
 export interface Compound {
   /** The query tokens it covers (indexes into the token list). */
@@ -14,6 +15,11 @@ export interface Compound {
   /** Index term of its closed form ("pretrain"). */
   term: string;
 }
+
+/** Two spaced words are read as a compound when the corpus writes them joined in this many passages, and this share
+ * of those using the rarer word. */
+const MIN_JOINED = 2;
+const JOINED_SHARE = 0.01;
 
 /** Shortest part of a closed word split at a hyphen the corpus writes ("pre" of "pretraining"). */
 const MIN_PART = 2;
@@ -43,14 +49,18 @@ export function findCompounds(q: string, tokens: Token[], index: CompoundStats):
     if (from >= 0 && to > from) add(from, to, hyphenated.split('-'));
   });
   tokens.forEach((t, i) => {
-    if (taken[i] || !/^[a-z]+$/.test(t.word)) return;
+    // An English word is a word of its own ("into", not "in-to" as someone once wrote it).
+    if (taken[i] || !/^[a-z]+$/.test(t.word) || isStopWord(t.word) || isEnglish(t.word)) return;
     const split = splitAtHyphen(t.word, index);
     if (split) add(i, i, split);
   });
   for (let i = 0; i + 1 < tokens.length; i++) {
     const [a, b] = [tokens[i], tokens[i + 1]];
     if (taken[i] || taken[i + 1] || isStopWord(a.word) || isStopWord(b.word) || !/^\s+$/.test(q.slice(a.end, b.start))) continue;
-    if (index.wordFreq(`${a.word}-${b.word}`) > 0 || index.wordFreq(a.word + b.word) > 0) add(i, i + 1, [a.word, b.word]);
+    // Most neighbouring words are a phrase ("training data"), not a compound someone once wrote joined: the corpus
+    // must write them joined in a share of the passages that use the rarer word.
+    const joined = index.wordFreq(`${a.word}-${b.word}`) + index.wordFreq(a.word + b.word);
+    if (joined >= Math.max(MIN_JOINED, JOINED_SHARE * Math.min(index.wordFreq(a.word), index.wordFreq(b.word)))) add(i, i + 1, [a.word, b.word]);
   }
   return out.sort((x, y) => x.from - y.from);
 }

@@ -164,17 +164,20 @@ export const COMPOUND_PART_WEIGHT = 0.5;
 /** Weight of a clipped form of a query word ("evals" for "evaluation"): the same word, as a stemmed form is. */
 const CLIPPED_WEIGHT = 1;
 const MIN_CLIPPED = 4;
+/** Clipped words are long ones ("evaluation", "configuration"), and the clipping keeps at most this share of them. */
+const MIN_CLIPPED_WORD = 8;
+const MAX_CLIPPED_SHARE = 0.6;
 
 /**
- * Clipped forms of a query word that the corpus uses: a shorter word it begins with ("eval" of "evaluation"), not
- * itself an English word and written in more than one passage. Jargon clips words ("eval", "config", "repo"); a
+ * Clipped forms of a query word of 8 letters or more that the corpus uses: a word of at least 4 letters and at most
+ * 60% of it that it begins with ("eval" of "evaluation"), not itself an English word, written in two passages or more. Jargon clips words ("eval", "config", "repo"); a
  * dictionary word at the start of another ("persona" of "personality", "train" of "training") is usually a
  * different word, and a one-off ("comp") too uncertain.
  */
 function clippings(word: string, term: string, index: TermStats): Array<{ term: string; word: string }> {
   const out: Array<{ term: string; word: string }> = [];
-  if (!/^[a-z]+$/.test(word)) return out;
-  for (let i = MIN_CLIPPED; i < word.length - 1; i++) {
+  if (!/^[a-z]+$/.test(word) || word.length < MIN_CLIPPED_WORD) return out;
+  for (let i = MIN_CLIPPED; i <= word.length * MAX_CLIPPED_SHARE; i++) {
     const clip = word.slice(0, i);
     if (index.wordFreq(clip) === 0) continue;
     const ct = termOf(clip);
