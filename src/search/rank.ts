@@ -19,7 +19,7 @@ export const rankParams = {
   context: 0.3,
   window: 1,
   shortTerms: 10,
-  read: 80,
+  read: 60,
   follower: 0.5,
   definition: 0.6,
   quoted: 0.15,
