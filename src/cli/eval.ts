@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../core/engine.ts';
-import { runPositionsEval } from '../positions/eval.ts';
+import { runPositionsEval, runStanceEval } from '../positions/eval.ts';
 
 interface Io {
   out: (s: string) => void;
@@ -75,6 +75,12 @@ export const sections: Array<{ name: string; run: (io: Io) => void }> = [
         io.out(judge('judge.mjs', [typoQrels, join(REPO_ROOT, 'data', 'corpus'), answers, '--verbose']));
       }
       rmSync(dir, { recursive: true, force: true });
+    },
+  },
+  {
+    name: 'Stance (stance-dev.json, seed corpus)',
+    run(io) {
+      runStanceEval({ evalDir: EVAL_DIR, batchAnswers, corpus: join(REPO_ROOT, 'data', 'corpus') }, io);
     },
   },
   {

@@ -60,3 +60,26 @@ function referencePoints(evalDir: string, split: 'dev' | 'train', o: Record<stri
   return [`Reference points (ArgKP ${split}, from ../shared/eval/argkp/README.md):`, ...lines].join('\n') +
     '\nStrong: ARI above 0.45 and coverage of 0.3 or more, at purity 0.9 or more with 2 to 6 positions.';
 }
+
+/** Targets of issue 12 for the stance judge, and what Crux scored before the method was reworked. */
+const STANCE_TARGETS = 'Targets: side precision ≥ 0.90, side coverage ≥ 0.40, neutral leak ≤ 0.20, no flipped topic.';
+const STANCE_BEFORE = 'Before the rework (issue 12): precision 0.50, coverage 0.03, neutral leak 1.00, 1 of 7 topics flipped.';
+
+/**
+ * Scores the sides positions take on real forum text: Crux answers each topic's question of stance-dev.json over the
+ * seed corpus, and the shared stance judge compares the sides with the judgments made by reading the threads.
+ */
+export function runStanceEval(deps: PositionsEvalDeps & { corpus: string }, io: Io): Record<string, number | null> {
+  const gold = join(deps.evalDir, 'stance-dev.json');
+  const queries = (JSON.parse(readFileSync(gold, 'utf8')) as { topics: Array<{ q: string }> }).topics.map((t) => t.q);
+  const answers = deps.batchAnswers(queries, ['--corpus', deps.corpus]);
+  const out = execFileSync(process.execPath, [join(deps.evalDir, 'stance-judge.mjs'), gold, deps.corpus, answers, '--verbose'], { maxBuffer: 1 << 26 }).toString();
+  const lines = out.trimEnd().split('\n');
+  const s = JSON.parse(lines.pop()!) as Record<string, number | null>;
+  io.out(lines.join('\n'));
+  io.out('');
+  io.out(`Crux on stance-dev: side precision ${fmt(s.sidePrecision)} (${s.right} right, ${s.wrong} wrong), side coverage ${fmt(s.sideCoverage)}, neutral leak ${fmt(s.neutralLeak)}, flipped topics ${s.flippedTopics} of ${s.topics}`);
+  io.out(STANCE_TARGETS);
+  io.out(STANCE_BEFORE);
+  return s;
+}
