@@ -13,7 +13,7 @@ const quotesOf = (p: Passage): string | null => p.quotes ?? null;
 /** How many exchanges an answer lists at most. */
 export const MAX_EXCHANGES = 10;
 
-interface Structure {
+export interface Structure {
   /** Paragraphs of each record, in order. */
   byRecord: Map<string, Passage[]>;
   /** Records replying to a record. */
@@ -24,7 +24,7 @@ interface Structure {
 const structures = new WeakMap<Passage[], Structure>();
 
 /** Reply structure of a corpus, built once on first use. */
-function structureOf(passages: Passage[]): Structure {
+export function structureOf(passages: Passage[]): Structure {
   let s = structures.get(passages);
   if (s) return s;
   s = { byRecord: new Map(), children: new Map(), quotedIn: new Map() };

@@ -15,9 +15,11 @@ import { clipText, termsOf } from '../core/text.ts';
 import { clearWords, sentenceRanges, wordsOf, type Word } from './words.ts';
 import { parseTopic, readStance, type Reading, type Topic } from './stance.ts';
 import { contentTerms, cosine, groupSides, vectorOf, type Group, type Member, type Vec } from './group.ts';
-import { quotedBy } from './quotes.ts';
-import { labelFor, openingOf, quoteCue } from './label.ts';
-import { exchangesFor } from './exchanges.ts';
+import { original, quotedBy, replyAfter } from './quotes.ts';
+import { openingOf as replyOpening, type Opening } from './replies.ts';
+import { openingOf, quoteCue, sentenceAt } from './label.ts';
+import { exchangesFor, structureOf } from './exchanges.ts';
+import { excerpt } from '../core/excerpt.ts';
 import { questionKind } from './question.ts';
 
 /** A relevant passage as the engine found it: the passage, its retrieval score, and how it is shown. */
@@ -87,6 +89,8 @@ export const positionParams = {
   minSide: 2,
   /** More positions than this would be noise. */
   maxPositions: 6,
+  /** Groups of passages without a side shown after the sided positions, at most. */
+  maxUnsided: 2,
   /** Smallest mean share (by squared word weight) of a group's shared words in its passages' words. */
   tight: 0.1,
   /** Words used by more than this share of the passages cannot anchor a group; nor words whose passages take the
@@ -104,9 +108,11 @@ export interface Item {
   vec: Vec;
   side: number;
   /** How the side was found. */
-  how: 'own' | 'neighbours' | 'none';
-  /** For "neighbours": the passages that decided it. */
+  how: 'own' | 'reply' | 'neighbours' | 'none';
+  /** For "neighbours" and "reply": the passages that decided it. */
   from: number[];
+  /** For "reply": how the reply meets the passage it answers (or is answered by), as written. */
+  opening?: string;
 }
 
 /** What findPositions works out once and findExchanges reuses. */
@@ -300,14 +306,17 @@ function analyse(input: PositionInput): Analysis {
     const { reading, terms, vec } = read;
     // A long comment judges many things: unless it states a side on the topic itself, its judging words must agree more.
     const needed = reading.stated || text.length <= LONG_PASSAGE ? P.minCue : P.minJudged;
-    const own = Math.abs(reading.score) >= needed ? Math.sign(reading.score * topic.direction) : 0;
+    // Evidence both ways of like strength: abstain (a wrong side is worse than none).
+    const own = Math.abs(reading.score) >= needed && !torn(reading) ? Math.sign(reading.score * topic.direction) : 0;
     items.push({ r, reading, terms, vec, side: own, how: own ? 'own' : 'none', from: [] });
   }
-  // Passages without cues of their own take the side their closest neighbours agree on.
+  replySides(items, corpus);
+  // Short passages without cues of their own take the side their closest neighbours agree on. Not forum comments:
+  // sharing words with a comment is no sign of sharing its side.
   for (const it of items) {
-    if (it.how !== 'none') continue;
+    if (it.how !== 'none' || it.r.passage.text.length > LONG_PASSAGE) continue;
     const near = items
-      .map((o, j) => ({ j, o, s: o.how === 'own' ? cosine(it.vec, o.vec) : 0 }))
+      .map((o, j) => ({ j, o, s: o.how === 'own' && o.r.passage.text.length <= LONG_PASSAGE ? cosine(it.vec, o.vec) : 0 }))
       .filter((x) => x.s >= P.minSimilarity)
       .sort((a, b) => b.s - a.s)
       .slice(0, P.neighbours);
@@ -325,6 +334,64 @@ function analyse(input: PositionInput): Analysis {
   if (items.length >= P.minAbout) place(result, input);
   hooks.onAnalysis?.(result, input);
   return result;
+}
+
+/**
+ * Sides through the reply graph: a reply that opens by agreeing with a sided passage ("Yes,", "I agree") takes its
+ * side, one that opens by disagreeing ("I disagree", "No —", "Sure, but") the other; and a passage without a side of
+ * its own takes one from a sided reply that plainly agrees or disagrees with it. Twice, so a side travels two hops.
+ */
+function replySides(items: Item[], corpus: CorpusView): void {
+  const at = new Map(items.map((it, i) => [original(corpus, it.r.passage).id, i]));
+  const links: Array<{ reply: number; claim: number; o: Opening; text: string }> = [];
+  items.forEach((it, i) => {
+    const p = it.r.passage;
+    const o = replyOpening(p.text);
+    if (!o) return;
+    const claim = answeredBy(corpus, p);
+    const c = claim ? at.get(original(corpus, claim).id) : undefined;
+    if (c !== undefined && c !== i) links.push({ reply: i, claim: c, o, text: p.text.slice(o.start, o.end) });
+  });
+  for (let round = 0; round < 2; round++) {
+    for (const { reply, claim, o, text } of links) {
+      const r = items[reply];
+      const c = items[claim];
+      if (r.how === 'none' && c.side && (c.how === 'own' || c.how === 'reply')) {
+        Object.assign(r, { side: c.side * o.polarity, how: 'reply', from: [claim], opening: text });
+      } else if (c.how === 'none' && r.side && r.how === 'own' && o.weight === 1) {
+        Object.assign(c, { side: r.side * o.polarity, how: 'reply', from: [reply], opening: text });
+      }
+    }
+  }
+}
+
+/** The passage a reply answers: its parent record's first paragraph, the paragraph it quotes, or the paragraph
+ * repeated by the quote line just before it. Only a reply's first paragraph answers. */
+function answeredBy(corpus: CorpusView, p: Passage): Passage | undefined {
+  if (p.quotes) return corpus.byId(p.quotes);
+  if (p.record && p.parent) {
+    const st = structureOf(corpus.passages);
+    const own = st.byRecord.get(p.record);
+    if (own && own[0] !== original(corpus, p)) return undefined;
+    return st.byRecord.get(p.parent)?.[0];
+  }
+  for (let o = p.ord - 1; o >= Math.max(0, p.ord - 6); o--) {
+    const q = corpus.passages[o];
+    const src = quotedBy(corpus, q);
+    if (src && replyAfter(corpus, q) === p) return src;
+  }
+  return undefined;
+}
+
+/** Whether a reading holds evidence for both sides, the weaker at least half the stronger. */
+function torn(reading: Reading): boolean {
+  let plus = 0;
+  let minus = 0;
+  for (const c of reading.cues) {
+    if (c.polarity > 0) plus += c.weight;
+    else minus += c.weight;
+  }
+  return Math.min(plus, minus) >= 0.5 * Math.max(plus, minus);
 }
 
 /** Forms the positions of an analysis: groups within each side, or whole sides, labelled and explained. */
@@ -352,12 +419,22 @@ function place(result: Analysis, input: PositionInput): void {
     return all ? a / all : 0;
   };
   groups = groups.filter((g) => g.members.reduce((s, i) => s + share(i, g.anchors), 0) / g.members.length >= P.tight);
-  // A side that makes no repeated point is one position on its own.
+  // A side that makes no repeated point is one position on its own; one passage that states it plainly is enough.
   for (const side of [1, -1]) {
     const mine = items.map((it, i) => (it.side === side ? i : -1)).filter((i) => i >= 0);
-    if (mine.length >= P.minSide && !groups.some((g) => g.side === side)) groups.push({ side, members: mine, anchors: [] });
+    const plain = mine.some((i) => items[i].how === 'own' && items[i].reading.stated);
+    if ((mine.length >= P.minSide || plain) && !groups.some((g) => g.side === side)) groups.push({ side, members: mine, anchors: [] });
   }
+  // Passages without a side that make the same point: shown as a group, without a verdict.
+  const open = members.filter((m) => m.side === 0).map((m) => ({ ...m, side: 1 }));
+  const unsided = groupSides(open, { minSize: P.minGroup, weight, common: P.common, purity: P.anchorPurity })
+    .filter((g) => g.members.reduce((s, i) => s + share(i, g.anchors), 0) / g.members.length >= P.tight)
+    .slice(0, P.maxUnsided)
+    .map((g) => ({ ...g, side: 0 }));
+  // Only beside a lone side, which leaves most passages unplaced: beside two clear sides such groups only blur them.
   groups = pick(groups, P.maxPositions);
+  // (With no side at all, the notice says so instead: groups alone would read as sides.)
+  if (groups.length === 1) groups = [...groups, ...unsided].slice(0, P.maxPositions);
   const sideName = sideNamer(input.query);
   result.positions = groups.map((g) => toPosition(g, items, topic, input, weight, sideName));
   result.positions.forEach((p, pi) => p.passages.forEach((h) => result.positionOf.set(h.id, pi)));
@@ -383,8 +460,15 @@ function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput,
     (items[i].reading.stated ? 1 : 0) + Math.min(1, Math.abs(items[i].reading.score) / 4) + 0.3 * Math.min(1, 200 / items[i].r.passage.text.length);
   const rank = new Map(g.members.map((i) => [i, (g.anchors.length ? centrality(i) : plain(i)) + (items[i].how === 'own' ? 0.2 : 0) + 0.1 / (1 + i)]));
   const order = [...g.members].sort((a, b) => rank.get(b)! - rank.get(a)! || a - b);
-  const label = (g.anchors.length ? labelFor(order.map((i) => ({ text: items[i].r.passage.text, words: wordsOf(items[i].r.passage) })), g.anchors) : null) ?? openingOf(items[order[0]].r.passage.text, items[order[0]].reading);
-  const cue = quoteCue(order.map((i) => ({ text: items[i].r.passage.text, reading: items[i].reading })), g.side * topic.direction);
+  // The cue and the label come from the first passage shown: the best one that states the side in its own words.
+  const toward = g.side * topic.direction;
+  const stating = order.findIndex((i) => items[i].how === 'own' && items[i].reading.cues.some((c) => Math.sign(c.polarity) === Math.sign(toward)));
+  if (stating > 0) order.unshift(...order.splice(stating, 1));
+  const lead = items[order[0]];
+  const cue = g.side ? quoteCue([{ text: lead.r.passage.text, reading: lead.reading }], toward) : null;
+  // A group's point is in the words its passages share; a whole side's in what its first passage states.
+  const at = g.anchors.length ? anchorAt(lead.r.passage, g.anchors) : undefined;
+  const label = at !== undefined || !g.side ? sentenceAt(lead.r.passage.text, at ?? 0) : openingOf(lead.r.passage.text, lead.reading, toward);
   const why: Record<string, string> = {};
   const anchorWords = (i: number) => g.anchors.filter((a) => items[i].terms.has(a));
   for (const i of order) {
@@ -396,6 +480,11 @@ function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput,
         .slice(0, 3)
         .map((c) => `“${it.r.passage.text.slice(c.start, c.end)}”`);
       bits.push(`${sideName(g.side)}: it says ${said.join(', ')}`);
+    } else if (it.how === 'reply') {
+      const other = items[it.from[0]].r.passage.id;
+      bits.push(`${sideName(g.side)}: it opens “${it.opening}” in the reply between it and ${other}, which ${sideName(items[it.from[0]].side) === sideName(g.side) ? 'takes this side' : 'takes the other side'}`);
+    } else if (!g.side) {
+      bits.push('no side: it states none that Crux can read with confidence');
     } else {
       bits.push(`${sideName(g.side)}: no stance words of its own; it shares most words with ${it.from.length} passage${it.from.length === 1 ? '' : 's'} that take this side`);
     }
@@ -404,14 +493,29 @@ function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput,
     why[it.r.passage.id] = bits.join('; ');
   }
   const authors = new Set(order.map((i) => items[i].r.passage.source.author).filter((a): a is string => !!a));
+  const hits = order.map((i) => items[i].r.hit);
+  // The cue is quoted from the first passage as shown: when its excerpt left the cue out, show the part that holds it.
+  if (cue && !hits[0].text.includes(cue.replace(/ …$/, ''))) hits[0] = showing(lead.r, cue.replace(/ …$/, ''), input.words);
   return {
     label,
     stance: sideName(g.side),
     stanceCue: cue,
-    passages: order.map((i) => items[i].r.hit),
+    passages: hits,
     weight: { passages: order.length, authors: authors.size ? authors.size : null, ofRelevant: items.length },
     why,
   };
+}
+
+/** A passage's excerpt around `words` (its cue), with the query's words highlighted. */
+function showing(r: Relevant, cue: string, queryWords: string[]): PassageHit {
+  const ex = excerpt(r.passage.text, termsOf(cue).length ? cue.split(/\s+/) : queryWords);
+  const text = ex.text.includes(cue) ? ex.text : r.hit.text;
+  return { ...r.hit, text, highlights: excerpt(text, queryWords, text.length + 1).highlights };
+}
+
+/** Where a passage first uses one of a group's shared words. */
+function anchorAt(p: Passage, anchors: string[]): number | undefined {
+  return wordsOf(p).find((w) => anchors.includes(w.stem))?.start;
 }
 
 /** The word of a passage that carries an index term, as written. */
@@ -436,10 +540,16 @@ export function findPositions(input: PositionInput): { positions: Position[]; no
   } else if (!a.positions.length) {
     notices.push(`The ${about} passages about ${topic} take no clear side: no positions to show.`);
   } else {
-    const sides = new Set(a.positions.map((p) => p.stance));
-    const only = [...sides][0];
-    const oneSide = only === 'yes' || only === 'no' ? `answers ${only} to` : `is ${only}`;
-    if (sides.size === 1) notices.push(`Every position found ${oneSide} ${topic}: no passage clearly takes the other side.`);
+    // Only one side read clearly: said as what Crux could read, and only when no passage about the topic leans the
+    // other way (a quote shown under another position, or left out, may still take that side).
+    const sided = a.positions.filter((p) => p.stance !== 'unclear' && p.stance !== 'mixed');
+    const sides = new Set(sided.map((p) => p.stance));
+    if (sides.size === 1) {
+      const only = [...sides][0];
+      const side = a.items.find((it) => it.side)!.side;
+      const leansOther = a.items.some((it) => it.side === -side || it.reading.cues.some((c) => Math.sign(c.polarity * a.topic.direction) === -side));
+      if (!leansOther) notices.push(`Only “${only}” is stated clearly enough to show for ${topic}; the other passages about it take no side Crux can tell.`);
+    }
     const placed = a.positionOf.size;
     if (placed < about) notices.push(`${about - placed} of the ${about} passages about ${topic} fit no position (no clear side, or a point nobody else makes).`);
   }

@@ -1,48 +1,10 @@
-// Labels and cues in the corpus's own words: a phrase the members of a group share, or the opening of the most
-// representative passage; never invented prose.
-import { fold, isStopWord, sentences } from '../core/text.ts';
-import type { Word } from './words.ts';
+// Labels and cues in the corpus's own words: the whole sentence (or clause) of the passage shown first that states
+// the position's point; never invented prose, never cut mid-phrase.
+import { fold, sentences } from '../core/text.ts';
 import type { Reading } from './stance.ts';
 
 /** Longest label, in characters, before it is cut (at a word boundary, with "…"). */
 export const LABEL_MAX = 90;
-
-/**
- * The phrase (2 to 4 words, within one clause, not starting or ending with a stop word) around the group's anchor
- * words that the most of its passages share; shown as written in the first passage using it. Null when no phrase
- * is shared by two passages.
- */
-export function labelFor(list: Array<{ text: string; words: Word[] }>, anchors: string[]): string | null {
-  const want = new Set(anchors);
-  const seen = new Map<string, { texts: Set<number>; len: number; first: string }>();
-  // The first dozen passages (best first) are enough to find what they share.
-  list.slice(0, 12).forEach(({ text, words: toks }, ti) => {
-    const stems = toks.map((t) => t.stem);
-    for (let i = 0; i < toks.length; i++) {
-      if (!want.has(stems[i])) continue;
-      for (let s = Math.max(0, i - 3); s <= i; s++) {
-        for (let e = i; e < toks.length && e - s < 4; e++) {
-          if (e === s) continue;
-          if (isStopWord(toks[s].word) || isStopWord(toks[e].word)) continue;
-          const span = text.slice(toks[s].start, toks[e].end);
-          if (/[,;:.!?()[\]"“”]/.test(span)) continue;
-          const key = stems.slice(s, e + 1).join(' ');
-          let v = seen.get(key);
-          if (!v) seen.set(key, (v = { texts: new Set(), len: e - s + 1, first: span }));
-          v.texts.add(ti);
-        }
-      }
-    }
-  });
-  let best: { texts: Set<number>; len: number; first: string } | null = null;
-  for (const v of seen.values()) {
-    if (v.texts.size < 2) continue;
-    const score = v.texts.size * (1 + 0.25 * v.len);
-    const bestScore = best ? best.texts.size * (1 + 0.25 * best.len) : 0;
-    if (score > bestScore || (score === bestScore && best && v.first < best.first)) best = v;
-  }
-  return best ? best.first : null;
-}
 
 /** Cuts a verbatim text to at most `max` characters at a word boundary, marking the cut with "…". */
 export function cut(text: string, max = LABEL_MAX): string {
@@ -53,22 +15,43 @@ export function cut(text: string, max = LABEL_MAX): string {
   return `${t.slice(0, end > max / 2 ? end : max).trimEnd()} …`;
 }
 
+/** Longest label that is a whole sentence; a longer sentence gives the whole clause holding the point. */
+export const SENTENCE_MAX = 160;
+
 /**
- * The words around a passage's strongest cue: the clause holding it (from the punctuation before it to the end of
- * its sentence), or the opening of the first sentence when the passage has no cue.
+ * A label a reader takes in at a glance, in the passage's own words and never cut mid-phrase: the whole sentence
+ * holding offset `at` (a cue, or a word the group shares) when short enough, else the whole clauses around it (from
+ * the punctuation before to the punctuation after) that fit, else that sentence whole.
  */
-export function openingOf(text: string, reading: Reading): string {
+export function sentenceAt(text: string, at: number): string {
   const sents = sentences(text);
-  const first = sents[0] ?? [0, text.length];
-  const strongest = [...reading.cues].sort((a, b) => b.weight - a.weight || a.start - b.start)[0];
-  if (!strongest) return cut(text.slice(first[0], first[1]));
-  const [s, e] = sents.find(([s, e]) => strongest.start >= s && strongest.start < e) ?? first;
-  // Back from the cue to the clause's start, if that leaves enough words to read.
-  let from = s;
-  const before = text.slice(s, strongest.start);
-  const m = /[,;:(–—]\s*(?=[^,;:(–—]*$)/.exec(before);
-  if (m && e - (s + m.index + m[0].length) >= 40) from = s + m.index + m[0].length;
-  return cut(text.slice(from, e));
+  const [s, e] = sents.find(([a, b]) => at >= a && at < b) ?? sents[0] ?? [0, text.length];
+  const sentence = text.slice(s, e).trim();
+  if (sentence.length <= SENTENCE_MAX) return sentence;
+  // Clause bounds: punctuation that ends a clause inside the sentence.
+  const bounds = [s];
+  for (const m of text.slice(s, e).matchAll(/[,;:–—(]\s+/g)) bounds.push(s + m.index + m[0].length);
+  bounds.push(e);
+  const k = bounds.findIndex((b, i) => at >= b && at < (bounds[i + 1] ?? e));
+  let a = k;
+  let b = k + 1;
+  // Grow to the neighbouring clauses while the whole still fits and is short to read.
+  while (b - a < bounds.length - 1) {
+    const len = (x: number, y: number) => text.slice(bounds[x], bounds[y]).trim().length;
+    if (len(a, b) >= 40) break;
+    if (b < bounds.length - 1 && len(a, b + 1) <= SENTENCE_MAX) b++;
+    else if (a > 0 && len(a - 1, b) <= SENTENCE_MAX) a--;
+    else break;
+  }
+  const clause = text.slice(bounds[a], bounds[b]).trim().replace(/[,;:–—(]$/, '').trim();
+  return clause.length >= 20 ? clause : sentence;
+}
+
+/** The sentence holding a passage's strongest cue (toward `polarity`, when given), or its first sentence. */
+export function openingOf(text: string, reading: Reading, polarity = 0): string {
+  const cues = reading.cues.filter((c) => !polarity || Math.sign(c.polarity) === Math.sign(polarity));
+  const strongest = [...cues].sort((a, b) => b.weight - a.weight || a.start - b.start)[0];
+  return sentenceAt(text, strongest ? strongest.start : /\S/.exec(text)?.index ?? 0);
 }
 
 /**

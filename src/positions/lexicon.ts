@@ -152,3 +152,21 @@ export function isProposer(word: string): boolean {
 export function isClauseBreak(word: string): boolean {
   return CLAUSE_BREAKS.has(word);
 }
+
+/**
+ * Judging words that say whether something is true or real, rather than good or bad: a question of truth ("is X
+ * real", "is X a correct account") is answered by them, and not by "harmful" or "useful"; a question of worth ("is X a
+ * good way") the other way round.
+ */
+const TRUTH = new Set(
+  words(`real true false valid invalid correct incorrect accurate inaccurate plausible implausible sound unsound right
+  wrong mistaken unfounded baseless fallacy fallacious nonsense convincing unconvincing compelling dubious doubtful
+  questionable obvious clear credible present live related unrelated evidence exaggerated overblown speculative
+  speculation incomplete complete flawed weak solid robust holds hold stands genuine legitimate justified accurate
+  misleading confused confusing misunderstanding`),
+);
+
+/** Whether a judging word judges truth (see TRUTH), with the same endings as evalOf. */
+export function judgesTruth(word: string): boolean {
+  return TRUTH.has(word) || (word.endsWith('ly') && TRUTH.has(word.slice(0, -2))) || (word.endsWith('s') && TRUTH.has(word.slice(0, -1)));
+}

@@ -1,8 +1,10 @@
 // Which side a passage takes on the topic, from cues in its own words: policy verbs aimed at the topic ("should
 // not abolish"), judging words ("harmful", "a real phenomenon"), shifters ("reduces bullying") and negation.
 import { isStopWord, termOf, tokenize, type Token } from '../core/text.ts';
-import { actionOf, isClauseBreak, isLink, isNegator, isProposer, isShifter, verdictOf } from './lexicon.ts';
+import { actionOf, isClauseBreak, isLink, isNegator, isProposer, isShifter, judgesTruth, verdictOf } from './lexicon.ts';
 import { BREAK, sentenceRanges, wordsOfText, type Word } from './words.ts';
+import { voiceOf } from './voice.ts';
+import { claimShape } from './claim.ts';
 
 /** What a query asks about: the terms naming the thing, and whether the query proposes to further (+1) or remove (-1) it. */
 export interface Topic {
@@ -18,6 +20,16 @@ export interface Topic {
    * Null: every term does.
    */
   key?: Set<string> | null;
+  /** What the query says of its subject, as index terms, head first ("underspecifi"; "overrid", "pretrain", "prior"):
+   * a passage that says the same of the subject in one clause is for it, one that denies it there against. */
+  claim?: string[] | null;
+  /** The query's own policy verb ("should labs filter X": "filter"), read as a proposal to do it. */
+  verbs?: Set<string> | null;
+  /** Terms written as one hyphenated word in the query ("post-training"): each names the topic only next to the other. */
+  joined?: Set<string> | null;
+  /** What the query asks of the thing: whether it is true or real ("is X real"), or good ("is X a good way"); null
+   * for a bare topic or a motion. Judging words of the other kind say nothing on it. */
+  asks?: 'truth' | 'worth' | null;
 }
 
 /** One piece of evidence for a side, with where it sits in the passage text. */
@@ -27,7 +39,9 @@ export interface Cue {
   weight: number;
   start: number;
   end: number;
-  kind: 'action' | 'verdict' | 'judgement' | 'negated topic';
+  kind: 'action' | 'verdict' | 'judgement' | 'negated topic' | 'claim';
+  /** Why it counts less than usual (voice.ts): "conceded before “but”", … */
+  note?: string;
 }
 
 const NEG_REACH = 6;
@@ -40,8 +54,8 @@ const FOR_AGAINST: Record<string, number> = { for: 1, against: -1 };
 const punctuationBetween = (text: string, a: Token, b: Token) => BREAK.test(text.slice(a.end, b.start));
 
 /** Reads policy words from the start of a word list: "abandon the use" -> -1, "fight for the abolition" -> -1. */
-function actionChain(toks: Array<Token & { brk?: boolean }>, i: number, text: string): { polarity: number; last: number } | null {
-  const first = actionOf(toks[i].word);
+function actionChain(toks: Array<Token & { brk?: boolean }>, i: number, text: string, verbs?: Set<string> | null): { polarity: number; last: number } | null {
+  const first = actionOf(toks[i].word) || (verbs?.has(termOf(toks[i].word)) ? 1 : 0);
   // "use" only counts inside a chain ("abandon the use of"), never alone ("the use of child actors").
   if (!first || /^us(e|ed|es|ing)$/.test(toks[i].word)) return null;
   let polarity = first;
@@ -106,7 +120,10 @@ export function parseTopic(query: string): Topic {
   let action: string | null = null;
   let skipFrom = -1;
   let skipTo = -1;
+  // "was X supported by Y", "is X caused by Y": a passive claim, not a policy ("support X").
+  const passive = /^(is|are|was|were)$/.test(toks[0]?.word ?? '');
   for (let i = 0; i < toks.length; i++) {
+    if (passive && toks[i + 1]?.word === 'by') continue;
     const c = actionChain(toks, i, query);
     if (!c) continue;
     // "We should not ban fireworks", "fireworks shouldn't be banned": the query proposes to keep them.
@@ -116,8 +133,34 @@ export function parseTopic(query: string): Topic {
     skipTo = c.last;
     break;
   }
+  // No policy words: a claim's subject and what it says of it ("is S P", "does S V O", "should S V O").
+  const shape = action ? null : claimShape(query, toks);
+  if (shape) {
+    const content = (a: number, b: number) =>
+      toks.slice(a, b).filter((t, k) => !isStopWord(t.word) && t.word.length >= 2 && !isNegator(t.word, toks[a + k + 1]?.word) && t.word !== 'way').map((t) => termOf(t.word));
+    const pred = content(shape.predicate[0], shape.predicate[1]);
+    if (shape.verb !== undefined) {
+      // "should labs filter X": a proposal to filter X; X is what it is about.
+      const object = content(shape.verb + 1, shape.predicate[1]);
+      const terms = new Set(object.length ? object : content(shape.subject[0], shape.subject[1]));
+      return { terms, direction: 1, action: toks[shape.verb].word, verbs: new Set([termOf(toks[shape.verb].word)]) };
+    }
+    const subject = new Set(content(shape.subject[0], shape.subject[1]));
+    const joined = new Set<string>();
+    for (let k = shape.subject[0] + 1; k < shape.subject[1]; k++) {
+      if (query.slice(toks[k - 1].end, toks[k].start) === '-') joined.add(termOf(toks[k - 1].word)).add(termOf(toks[k].word));
+    }
+    // A judging predicate ("a good way to …", "a correct account") is read by the judging words said of the subject.
+    const head = toks.slice(shape.predicate[0], Math.min(shape.predicate[1], shape.predicate[0] + 3));
+    const judged = head.findIndex((t) => verdictOf(t.word));
+    // "hyperstition is not real": the negator turns what is said.
+    const judging = judged < 0 ? 0 : verdictOf(head[judged].word) * (head.slice(0, judged).some((t, k) => isNegator(t.word, head[k + 1]?.word)) ? -1 : 1);
+    if (subject.size && judging) return { terms: subject, direction: judging, action: null, joined, asks: judgesTruth(head[judged].word) ? 'truth' : 'worth' };
+    if (subject.size && pred.length) return { terms: subject, direction: 1, action: null, claim: pred.slice(0, 3), joined };
+  }
   const said = predicate(toks);
   if (said) direction *= said.polarity;
+  const asks = said ? (judgesTruth(toks[said.at].word) ? 'truth' : 'worth') : null;
   const terms = new Set<string>();
   toks.forEach((t, i) => {
     if (i >= skipFrom && i <= skipTo) return;
@@ -131,7 +174,7 @@ export function parseTopic(query: string): Topic {
     direction = 1;
     action = null;
   }
-  return { terms, direction, action };
+  return { terms, direction, action, asks };
 }
 
 export interface Reading {
@@ -154,6 +197,8 @@ const COPULAS = new Set(['is', 'are', 'was', 'were', 'seems', 'seem', 'appears',
 const VERBS = new Set([...COPULAS, 'be', 'been', 'being', 's', 'does', 'doesn', 'do', 'don', 'isn', 'aren', 'wasn', 'weren']);
 /** How many words from the topic's own words (in the same clause) a judging word may be. */
 const JUDGE_REACH = 10;
+/** How many words from the subject the claim's own word may be, in one sentence. */
+const CLAIM_REACH = 12;
 
 type Tok = Word;
 
@@ -163,6 +208,11 @@ function annotate(text: string, words: Word[], topic: Topic): Array<{ toks: Tok[
   // Clear mentions: a key term, or two distinct topic terms within a few words ("agency is not the default").
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
+    if (w.topic && topic.joined?.has(w.stem)) {
+      // "post-training": "post" or "training" alone is some other post or training.
+      w.named = [words[i - 1], words[i + 1]].some((x) => x && x.stem !== w.stem && topic.joined!.has(x.stem) && topic.terms.has(x.stem));
+      continue;
+    }
     w.named = w.topic && (!topic.key || topic.key.has(w.stem));
     if (!w.topic || w.named) continue;
     for (let j = Math.max(0, i - 4); j <= Math.min(words.length - 1, i + 4) && !w.named; j++) {
@@ -175,6 +225,43 @@ function annotate(text: string, words: Word[], topic: Topic): Array<{ toks: Tok[
     out.push({ toks: words.slice(a, b), question: tail.includes('?') });
   }
   return out;
+}
+
+/**
+ * Whether a cue answers what the query asks. A question about doing something ("should labs filter X") is answered
+ * by what is said of the doing, not of X; a claim ("is X caused by Y") by the claim said or denied, not by anything
+ * else said of X; a question of truth ("is X real") by judgements of truth, not worth, and the other way round; and
+ * "not X" denies X only where X itself is the question (a bare topic, a motion).
+ */
+function answers(topic: Topic, c: Cue, text: string): boolean {
+  if (topic.verbs) return c.kind === 'action';
+  if (topic.claim) return c.kind === 'claim';
+  if (!topic.asks) return true;
+  if (c.kind === 'negated topic') return false;
+  if (c.kind !== 'verdict' && c.kind !== 'judgement') return true;
+  const words = text.slice(c.start, c.end).toLowerCase().match(/[a-z]+/g) ?? [];
+  const judging = words.filter((w) => verdictOf(w));
+  return judging.some((w) => judgesTruth(w) === (topic.asks === 'truth'));
+}
+
+/** Texts longer than this (a forum comment, not a one-line argument) take a side only from what they state of the topic. */
+export const LONG_TEXT = 300;
+
+/** Words that may stand between a negator and the phrase it denies ("not really X", "isn't quite X", "no such X"). */
+const NEG_GAP = new Set(['t', 'really', 'quite', 'a', 'an', 'the', 'any', 'such', 'actually', 'even', 'just', 'be', 'is', 'necessarily']);
+
+/** Whether negator `n` stands right before word i, with only words like "really" or "a" between. */
+function negatesPhrase(toks: Tok[], n: number, i: number): boolean {
+  for (let j = n + 1; j < i; j++) if (!NEG_GAP.has(toks[j].word) && !toks[j].topic) return false;
+  return i - n <= 4;
+}
+
+/** Whether "not X" is one side of a contrast: ", not X", "not X but …", "not X, rather …", "rather than X". */
+function contrasted(toks: Tok[], n: number, i: number): boolean {
+  if (toks[n].word === 'not' && toks[n].brk && n > 0) return true;
+  let j = i + 1;
+  while (j < toks.length && toks[j].topic) j++;
+  return /^(but|rather|instead)$/.test(toks[j]?.word ?? '');
 }
 
 /** Whether a clause ends before word j (punctuation, or a word such as "because"). */
@@ -225,7 +312,14 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
     // The sentences naming the topic count, the one right after them half, others a quarter.
     const weightOf = named ? 1 : after ? 0.5 : 0.25;
     after = named;
-    const scale = weightOf * (question ? 0.5 : 1);
+    const scale = weightOf;
+    // Only what the writer asserts counts (voice.ts): not questions, suppositions, reported or quoted words.
+    const voice = voiceOf(text, toks, question);
+    const add = (c: Cue, at: number) => {
+      const v = voice.weight[at];
+      if (!v) return;
+      cues.push({ ...c, weight: c.weight * v, polarity: voice.rhetorical ? -c.polarity : c.polarity, ...(voice.why[at] ? { note: voice.why[at] } : {}) });
+    };
     // Negation: which words a negator reaches (until a clause break or NEG_REACH words).
     const negBy = new Int32Array(toks.length).fill(-1);
     for (let i = 0; i < toks.length; i++) {
@@ -245,8 +339,8 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
     let turn = 1; // set by a policy word that is not proposed: judgements after it are about doing it
     let turnFrom = toks.length;
     for (let i = 0; i < toks.length; i++) {
-      if (consumed[i] || toks[i].topic || !actionOf(toks[i].word)) continue;
-      const chain = actionChain(toks, i, text);
+      if (consumed[i] || toks[i].topic || !(topic.verbs ? topic.verbs.has(toks[i].stem) : actionOf(toks[i].word))) continue;
+      const chain = actionChain(toks, i, text, topic.verbs);
       if (!chain) continue;
       let near = false;
       for (let j = Math.max(0, i - reach); j <= Math.min(toks.length - 1, chain.last + reach); j++) {
@@ -300,11 +394,11 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
       if (judged >= 0) {
         consumed[judged] = 1;
         if (negBy[judged] >= 0) used.add(negBy[judged]);
-        cues.push({ polarity: toks[judged].ev * sign(negBy, judged) * sign(negBy, i) * chain.polarity, weight: 2 * scale, start: startOf(toks, negBy, judged), end: toks[chain.last].end, kind: 'action' });
+        add({ polarity: toks[judged].ev * sign(negBy, judged) * sign(negBy, i) * chain.polarity, weight: 2 * scale, start: startOf(toks, negBy, judged), end: toks[chain.last].end, kind: 'action' }, judged);
         stated = true;
       } else if (proposed || (negBy[i] >= 0 && !conditional)) {
         if (negBy[i] >= 0) used.add(negBy[i]);
-        cues.push({ polarity: chain.polarity * sign(negBy, i), weight: 2 * scale, start: startOf(toks, negBy, i), end: toks[chain.last].end, kind: 'action' });
+        add({ polarity: chain.polarity * sign(negBy, i), weight: 2 * scale, start: startOf(toks, negBy, i), end: toks[chain.last].end, kind: 'action' }, i);
         stated = true;
       } else if (turnFrom === toks.length) {
         turn = chain.polarity * sign(negBy, i);
@@ -320,6 +414,8 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
       let j = i + 1;
       // The subject may go on a few words before its verb ("hyperstition / self-fulfilling misalignment is").
       for (let k = j; k < toks.length && k <= i + 4 && !toks[k].topic; k++) {
+        // Not across a clause break: "…, even after post training, and is a plausible mechanism" says it of another.
+        if (toks[k].brk || toks[k].word === 'and') break;
         if (COPULAS.has(toks[k].word)) {
           j = k;
           break;
@@ -337,8 +433,28 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
       if (negBy[j] >= 0) used.add(negBy[j]);
       for (let k = i + 1; k <= end; k++) consumed[k] = 1;
       // The cue shows its negator too, even one before the topic ("No hyperstitioning is necessary").
-      cues.push({ polarity: v * sign(negBy, j), weight: 2 * scale, start: Math.min(toks[i].start, startOf(toks, negBy, j)), end: toks[end].end, kind: 'verdict' });
+      add({ polarity: v * sign(negBy, j), weight: 2 * scale, start: Math.min(toks[i].start, startOf(toks, negBy, j)), end: toks[end].end, kind: 'verdict' }, j);
       stated = true;
+    }
+    // The query's claim said of the subject in this sentence ("the assistant persona is underspecified"), or denied
+    // in the claim's own clause ("post-training doesn't override the prior").
+    if (topic.claim?.length) {
+      const [head, ...rest] = topic.claim;
+      for (let j = 0; j < toks.length; j++) {
+        if (toks[j].stem !== head || consumed[j] || toks[j].topic) continue;
+        let subj = -1;
+        for (let k = Math.max(0, j - CLAIM_REACH); k <= Math.min(toks.length - 1, j + CLAIM_REACH); k++) if (toks[k].named) subj = subj < 0 || Math.abs(k - j) < Math.abs(subj - j) ? k : subj;
+        if (subj < 0) continue;
+        const others = rest.filter((t) => toks.some((x) => x.stem === t)).length;
+        if (others * 2 < rest.length) continue;
+        if (negBy[j] >= 0 && contrasted(toks, negBy[j], j)) continue;
+        if (negBy[j] >= 0) used.add(negBy[j]);
+        consumed[j] = 1;
+        const a = Math.min(toks[subj].start, startOf(toks, negBy, j));
+        const b = Math.max(toks[subj].end, toks[j].end);
+        if (voice.weight[subj]) add({ polarity: sign(negBy, j), weight: 2 * scale, start: a, end: b, kind: 'claim' }, j);
+        stated = true;
+      }
     }
     // A judging word aimed at the topic: "related to X", "evidence for X", "sceptical of X", "unrelated to X".
     for (let i = 1; i + 1 < toks.length; i++) {
@@ -350,7 +466,7 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
       if (negBy[j] >= 0) used.add(negBy[j]);
       consumed[j] = 1;
       const toward = toks[i].word === 'against' ? -1 : 1;
-      cues.push({ polarity: v * toward * sign(negBy, j), weight: 2 * scale, start: startOf(toks, negBy, j), end: toks[i + 1].end, kind: 'verdict' });
+      add({ polarity: v * toward * sign(negBy, j), weight: 2 * scale, start: startOf(toks, negBy, j), end: toks[i + 1].end, kind: 'verdict' }, j);
       stated = true;
     }
     // Negators spent on a policy word also silence the judging words between them ("no reason to abandon").
@@ -378,7 +494,7 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
         }
         if (hit >= 0 && nearTopic(toks, i)) {
           if (negBy[i] >= 0) used.add(negBy[i]);
-          cues.push({ polarity: -toks[hit].ev * sign(negBy, i) * t, weight: scale, start: startOf(toks, negBy, i), end: toks[hit].end, kind: 'judgement' });
+          add({ polarity: -toks[hit].ev * sign(negBy, i) * t, weight: scale, start: startOf(toks, negBy, i), end: toks[hit].end, kind: 'judgement' }, i);
           for (let j = i; j <= hit; j++) consumed[j] = 1;
           i = hit;
           continue;
@@ -388,20 +504,27 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
         // In a long sentence, only judging words near the topic's own words count.
         if (!nearTopic(toks, i)) continue;
         if (negBy[i] >= 0) used.add(negBy[i]);
-        cues.push({ polarity: toks[i].ev * sign(negBy, i) * t, weight: scale, start: startOf(toks, negBy, i), end: toks[i].end, kind: 'judgement' });
+        add({ polarity: toks[i].ev * sign(negBy, i) * t, weight: scale, start: startOf(toks, negBy, i), end: toks[i].end, kind: 'judgement' }, i);
       }
     }
-    // "agency is not the default": a negator that reaches the topic's own words and nothing else.
+    // "agency is not the default": a negator right before the topic's own words ("not X", "isn't really X"), and
+    // nothing else. Its scope is that phrase: "I don't think the cause of X is …" denies the cause, not X; and a
+    // contrast ("fine-tuning, not X", "not X but Y", "X rather than") says where something lies, not that X is false.
     for (let i = 0; i < toks.length; i++) {
       if (!toks[i].named || negBy[i] < 0 || used.has(negBy[i])) continue;
+      if (!negatesPhrase(toks, negBy[i], i) || contrasted(toks, negBy[i], i)) continue;
       used.add(negBy[i]);
-      cues.push({ polarity: -1, weight: 1.5 * scale, start: toks[negBy[i]].start, end: toks[i].end, kind: 'negated topic' });
+      add({ polarity: -1, weight: 1.5 * scale, start: toks[negBy[i]].start, end: toks[i].end, kind: 'negated topic' }, i);
       stated = true;
     }
   }
   cues.sort((a, b) => a.start - b.start);
+  // Stated only by a cue that counted (one in a question or a quote was dropped).
+  stated = cues.some((c) => c.kind !== 'judgement');
   // A stated side outweighs the judgements around it (reasons often judge other things: "because people need work").
-  const counted = stated ? cues.filter((c) => c.kind !== 'judgement') : cues;
+  // A long comment judges many things besides the topic: there only what it states of the topic itself counts.
+  const kinds = cues.filter((c) => answers(topic, c, text));
+  const counted = stated || text.length > LONG_TEXT ? kinds.filter((c) => c.kind !== 'judgement') : kinds;
   const score = counted.reduce((s, c) => s + c.polarity * c.weight, 0);
   return { score, cues: counted, mentions, stated };
 }

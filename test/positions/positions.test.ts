@@ -154,7 +154,7 @@ describe('positions on short arguments about a motion', () => {
   it('says which shared words put a passage in its group', () => {
     const fires = a.positions.find((p) => ids(p).includes('a6'))!;
     expect(fires.why?.a6).toBe('for: it says “ban”; in this group for the words “fires”, “burns”, “start”, “cause”');
-    expect(fires.label).toBe('start fires');
+    expect(fires.label).toBe('we should ban fireworks because they start fires and cause burns');
   });
 
   it('lists every member passage even when the answer shows only one passage', () => {
@@ -183,11 +183,13 @@ describe('positions on a question', () => {
     expect(question.positions.find((p) => ids(p).includes('a6'))?.why?.a6).toMatch(/^yes: it says “ban”/);
   });
 
-  it('asks whether the thing is real as a yes/no question about the thing, not about the word "real"', () => {
+  it('asks whether the thing is real as a yes/no question about the thing, answered by what is said of its truth, not its worth', () => {
     const topic = ask('hyperstition', 'hyperstition');
     const question = ask('hyperstition', 'is hyperstition real');
-    const sides = (a: Answer) => a.positions.map((p) => `${p.stance}: ${ids(p).join(' ')}`).sort();
-    expect(sides(question)).toEqual(sides(topic).map((s) => s.replace(/^for:/, 'yes:').replace(/^against:/, 'no:')));
+    const sides = (a: Answer) => a.positions.map((p) => `${p.stance}: ${[...ids(p)].sort().join(' ')}`).sort();
+    // "Hyperstition is irrelevant to aligning superhuman AI" is against the idea, but does not say it is unreal.
+    const renamed = sides(topic).map((s) => s.replace(/^for:/, 'yes:').replace(/^against:/, 'no:').replace(' thread:L7', ''));
+    expect(sides(question)).toEqual(renamed);
   });
 
   it('shows no for and against for an open question, and says what to ask instead, keeping the exchanges', () => {

@@ -48,9 +48,10 @@ describe('reading a query', () => {
     expect(side('is RLHF harmful', 'RLHF is harmful to honesty')).toBe(1);
   });
 
-  it('keeps a judging word that names the thing (not after a linking verb, or not at the end)', () => {
+  it('keeps a judging word that names the thing (not after a linking verb), and reads "is X a real Y" as asking whether X is real', () => {
     expect([...parseTopic('emergent misalignment').terms]).toHaveLength(2);
-    expect([...parseTopic('is hyperstition a real phenomenon').terms]).toContain('real');
+    expect([...parseTopic('is hyperstition a real phenomenon').terms]).toEqual(['hyperstit']);
+    expect(parseTopic('is hyperstition a real phenomenon').direction).toBe(1);
   });
 });
 
