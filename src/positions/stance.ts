@@ -27,6 +27,9 @@ export interface Topic {
   verbs?: Set<string> | null;
   /** Terms written as one hyphenated word in the query ("post-training"): each names the topic only next to the other. */
   joined?: Set<string> | null;
+  /** The last word of a subject of several words ("the LLM assistant **persona**"): alone it names the whole class
+   * ("personas start off underspecified"), so it names the subject only with another of its words nearby. */
+  head?: string | null;
   /** What the query asks of the thing: whether it is true or real ("is X real"), or good ("is X a good way"); null
    * for a bare topic or a motion. Judging words of the other kind say nothing on it. */
   asks?: 'truth' | 'worth' | null;
@@ -155,8 +158,10 @@ export function parseTopic(query: string): Topic {
     const judged = head.findIndex((t) => verdictOf(t.word));
     // "hyperstition is not real": the negator turns what is said.
     const judging = judged < 0 ? 0 : verdictOf(head[judged].word) * (head.slice(0, judged).some((t, k) => isNegator(t.word, head[k + 1]?.word)) ? -1 : 1);
-    if (subject.size && judging) return { terms: subject, direction: judging, action: null, joined, asks: judgesTruth(head[judged].word) ? 'truth' : 'worth' };
-    if (subject.size && pred.length) return { terms: subject, direction: 1, action: null, claim: pred.slice(0, 3), joined };
+    const words = content(shape.subject[0], shape.subject[1]);
+    const last = subject.size > 1 && !joined.has(words[words.length - 1]) ? words[words.length - 1] : null;
+    if (subject.size && judging) return { terms: subject, direction: judging, action: null, joined, head: last, asks: judgesTruth(head[judged].word) ? 'truth' : 'worth' };
+    if (subject.size && pred.length) return { terms: subject, direction: 1, action: null, claim: pred.slice(0, 3), joined, head: last };
   }
   const said = predicate(toks);
   if (said) direction *= said.polarity;
@@ -213,7 +218,7 @@ function annotate(text: string, words: Word[], topic: Topic): Array<{ toks: Tok[
       w.named = [words[i - 1], words[i + 1]].some((x) => x && x.stem !== w.stem && topic.joined!.has(x.stem) && topic.terms.has(x.stem));
       continue;
     }
-    w.named = w.topic && (!topic.key || topic.key.has(w.stem));
+    w.named = w.topic && (!topic.key || topic.key.has(w.stem)) && w.stem !== topic.head;
     if (!w.topic || w.named) continue;
     for (let j = Math.max(0, i - 4); j <= Math.min(words.length - 1, i + 4) && !w.named; j++) {
       if (j !== i && words[j].topic && words[j].stem !== w.stem) w.named = true;
