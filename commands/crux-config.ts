@@ -3,6 +3,9 @@
 import { isUserError } from '../src/errors.ts';
 import { describeSettings, getSettings, resetSettings, setSetting, SETTING_NAMES, type CommunitySettings } from '../src/service/settings.ts';
 import { defineCommand, type Args } from './types.ts';
+import { describeCorrections, listCorrections, undoCorrections } from '../src/service/corrections.ts';
+import type { Store } from '../src/service/store.ts';
+import type { Reply } from '../src/core/reply.ts';
 
 const WHO_MAY = 'Only members with Manage Server (Discord) or workspace admins and the people listed in CRUX_SLACK_CONFIG_USERS (Slack) can change Crux settings.';
 
@@ -35,6 +38,7 @@ export default defineCommand({
         return { kind: 'notice', text: describe(s), visibility: 'ephemeral' };
       }
       if (!ctx.canConfigure) return { kind: 'error', code: 'FORBIDDEN', message: WHO_MAY, visibility: 'ephemeral' };
+      if (/^corrections?$/i.test(setting)) return await corrections(ctx.store, ctx.platform, ctx.communityId, value);
       if (/^reset$/i.test(setting)) {
         // Capture stops with the rest (what it captured stays until `capture purge`).
         await ctx.capture?.configure('off', { userId: ctx.userId, engine: ctx.engine });
@@ -58,6 +62,20 @@ export default defineCommand({
     }
   },
 });
+
+/** Lists the community's corrections of sides ("" or "list"), or undoes one ("undo 2") or all ("undo all"). */
+async function corrections(store: Store, platform: string, communityId: string, value: string): Promise<Reply> {
+  const m = /^undo\s+(all|\d+)$/i.exec(value);
+  if (m) {
+    const n = await undoCorrections(store, platform, communityId, /^all$/i.test(m[1]) ? 'all' : Number(m[1]));
+    const left = await listCorrections(store, platform, communityId);
+    return { kind: 'notice', text: `Undone: ${n} correction${n === 1 ? '' : 's'}. Later answers read those passages afresh.\n${describeCorrections(left)}`, visibility: 'ephemeral' };
+  }
+  if (value && !/^(list|show)$/i.test(value)) {
+    return { kind: 'error', code: 'BAD_OPTION', message: 'corrections takes no value (to list them), “undo N” or “undo all”.', visibility: 'ephemeral' };
+  }
+  return { kind: 'notice', text: describeCorrections(await listCorrections(store, platform, communityId)), visibility: 'ephemeral' };
+}
 
 function str(args: Args, k: string): string {
   const v = args[k];

@@ -35,6 +35,8 @@ export default defineCommand({
         sources: sourcesFor(engine, ctx.settings, typeof args.source === 'string' ? args.source : undefined),
         // author/since/until/min-score as options (Discord, Slack name:value), added to those typed in the topic.
         filters: optionFilters({ author: args.author, since: args.since, until: args.until, minScore: args['min-score'] }),
+        // Sides this community corrected under earlier answers.
+        corrections: ctx.corrections,
       });
       return { kind: 'answer', answer, visibility: args.public === true ? 'public' : (ctx.settings?.visibility ?? undefined) };
     } catch (e) {

@@ -5,6 +5,7 @@ import type { Store } from '../src/service/store.ts';
 import type { CommunitySettings } from '../src/service/settings.ts';
 import type { EngineChooser } from '../src/service/engines.ts';
 import type { CaptureControl } from '../src/service/capture/control.ts';
+import type { Correction } from '../src/positions/corrections.ts';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -49,6 +50,8 @@ export interface CommandContext {
   capture?: CaptureControl;
   /** Tells the person who asked more, after the reply (progress of work that goes on, such as a backfill). */
   followUp?: (text: string, final: boolean) => Promise<unknown> | void;
+  /** The community's corrections of sides (src/service/corrections.ts), applied to its answers. */
+  corrections?: readonly Correction[];
 }
 
 export interface Command {

@@ -24,6 +24,8 @@ import { fold } from '../../src/core/text.ts';
 import { LIMITS } from './fit.ts';
 import type { PlatformCapture } from '../../src/service/capture/control.ts';
 import { renderAnswer, renderApology, renderReply, renderText, type DiscordMessage } from './render.ts';
+import { correctionPicker, MARK_PREFIX, saveMark } from './corrections.ts';
+import { listCorrections } from '../../src/service/corrections.ts';
 import { BUTTON_TTL_MS, buttonIds, decodeButton, FIRST_VIEW, type AnswerState, type FilterOptions } from './state.ts';
 
 type Log = { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void; error(msg: string, extra?: object): void };
@@ -114,6 +116,7 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
     canConfigure: cmd.adminOnly ? discordMayConfigure(i.memberPermissions?.bitfield) : undefined,
     capture: i.guildId ? o.capture?.control(i.guildId) : undefined,
     followUp: i.isRepliable() ? progressTo(i) : undefined,
+    corrections: cmd.name === 'crux' || cmd.kind === 'message' ? await listCorrections(o.store, 'discord', i.guildId) : undefined,
   });
   /** A server's /crux-config visibility wins over DISCORD_PUBLIC_GUILDS; without either, answers are ephemeral. */
   const ephemeralByDefault = async (i: Interaction) => {
@@ -278,6 +281,11 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
   }
 
   async function onButton(i: ButtonInteraction, said: { v: Said }): Promise<void> {
+    if (i.customId.startsWith(MARK_PREFIX)) {
+      await i.reply({ ...(await saveMark(o.store, i.customId, i.user.id, i.guildId)), flags: MessageFlags.Ephemeral });
+      said.v = 'done';
+      return;
+    }
     const decoded = await decodeButton(o.store, i.customId, now(), ttl);
     if (!decoded.ok) {
       await i.reply({ ...renderText(EXPIRED_TEXT), flags: MessageFlags.Ephemeral });
@@ -287,6 +295,14 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
     if (!(await allowed(i, said))) return;
     const { action, state } = decoded.pressed;
     const originUrl = i.message.embeds[0]?.url ?? undefined;
+    if (action === 'correct') {
+      // The quotes of the position in focus, each with "other side" and "no side", for the presser alone.
+      const reply = await run(byName('crux', 'chat')!, i, { topic: state.query, limit: state.limit, source: state.source ?? undefined, ...state.filters });
+      const msg = reply.kind === 'answer' ? await correctionPicker(o.store, reply.answer, state.view.pos, i.guildId, ttl) : renderReply(reply, commands);
+      await i.reply({ ...msg, flags: MessageFlags.Ephemeral });
+      said.v = 'done';
+      return;
+    }
     if (action === 'post') {
       await deliver(i, { update: false, ephemeral: false }, said, () => answerPage(i, state, false, { originUrl, postedBy: i.user.id }));
       return;

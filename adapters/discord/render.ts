@@ -53,7 +53,7 @@ const COLOR = 0xc2410c;
 const CAP = { description: 1000, position: 1200, exchange: 1300, sourceTitle: 120 };
 /** A quote is not worth showing in fewer characters than this. */
 const MIN_QUOTE = 80;
-const MAX_POSITION_QUOTES = 3;
+export const MAX_POSITION_QUOTES = 3;
 const MAX_NOTICES = 4;
 
 const letter = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : String(i + 1));
@@ -246,6 +246,8 @@ export function renderAnswer(a: Answer, o: AnswerRenderOptions): RenderedAnswer 
       row.push(button('exchange', ex < 0 ? 'Show exchange' : ex + 1 < a.exchanges.length ? 'Next exchange' : 'Hide exchange'));
     }
     if (o.ephemeral) row.push(button('post', 'Post to channel', false, true));
+    // A member who reads a quote as on the wrong side can say so (issue 12); not on a posted copy.
+    if (a.positions[pos] && !['unclear', 'mixed'].includes(a.positions[pos].stance) && !o.postedBy) row.push(button('correct', 'Correct a side'));
     for (let i = 0; i < row.length && message.components.length < LIMITS.rows; i += LIMITS.buttonsPerRow) {
       message.components.push({ type: 1, components: row.slice(i, i + LIMITS.buttonsPerRow) });
     }

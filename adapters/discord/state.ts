@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 import type { Store } from '../../src/service/store.ts';
 import { LIMITS } from './fit.ts';
 
-/** What a button does: previous/next position, more passages, cycle exchanges, post to the channel. */
-export type Action = 'prev' | 'next' | 'more' | 'exchange' | 'post';
+/** What a button does: previous/next position, more passages, cycle exchanges, post to the channel, correct a side. */
+export type Action = 'prev' | 'next' | 'more' | 'exchange' | 'post' | 'correct';
 
-const CODES: Record<Action, string> = { prev: 'p', next: 'n', more: 'm', exchange: 'x', post: 's' };
+const CODES: Record<Action, string> = { prev: 'p', next: 'n', more: 'm', exchange: 'x', post: 's', correct: 'c' };
 const ACTIONS = Object.fromEntries(Object.entries(CODES).map(([a, c]) => [c, a as Action])) as Record<string, Action>;
 
 /** Which part of an answer a message shows. */
@@ -113,6 +113,7 @@ export function nextView(action: Action, v: View, shown: { passages: number; exc
     case 'exchange':
       return { ...v, ex: v.ex + 1 < shown.exchanges ? v.ex + 1 : -1 };
     case 'post':
+    case 'correct':
       return v;
   }
 }

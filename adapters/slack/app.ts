@@ -14,8 +14,10 @@ import type { HelpEntry, Reply } from '../../src/core/reply.ts';
 import type { Store } from '../../src/service/store.ts';
 import { checkCommunityRate, getSettings, slackMayConfigure } from '../../src/service/settings.ts';
 import { MAIN, parseInvocation, plainText, slackExamples, slackUsage, SLASH, subcommandOf } from './commands.ts';
+import { correctionPicker, MARK_ACTION, saveMark } from './corrections.ts';
+import { listCorrections } from '../../src/service/corrections.ts';
 import { ACTIONS, MAX_BLOCKS, renderHelp, renderNotice, renderReply, type SlackMessage } from './render.ts';
-import { decodeView, encodeView, type View } from './view.ts';
+import { decodeView, encodeView, STATE_TTL_MS, type View } from './view.ts';
 import type { CaptureService } from '../../src/service/capture/service.ts';
 import type { PlatformCapture } from '../../src/service/capture/control.ts';
 import { slackCapture } from './capture.ts';
@@ -287,6 +289,7 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }, 
       canConfigure: c.adminOnly ? await mayConfigure(who.user) : undefined,
       capture: who.team ? capture?.control(who.team) : undefined,
       followUp,
+      corrections: c.name === main.name || c.kind === 'message' ? await listCorrections(store, 'slack', who.team) : undefined,
     };
     return turn(() => c.run(ctx, args));
   }
@@ -474,9 +477,15 @@ function wire(app: App, o: SlackOptions, bot: { userId: string; name: string }, 
     const toClicker = (m: SlackMessage) => respond({ response_type: 'ephemeral', replace_original: false, ...m, ...NO_UNFURL });
     await guard({ kind: 'button', action: action.action_id, team: body.team?.id, user }, 'button', async () => {
       if (!(await once(`slack:action:${user}:${action.action_id}:${action.action_ts}`))) return;
+      // Corrections of sides: a mark saves one; "Correct a side" offers the quotes of the position in focus.
+      if (action.action_id.startsWith(MARK_ACTION)) return toClicker(await saveMark(store, action.value ?? '', user, body.team?.id));
       const view = await decodeView(action.value, store);
       if (!view) return toClicker(renderNotice(`This answer has expired. Ask again with ${SLASH} <topic>.`));
       const again = (v: View) => run(main, { topic: v.q, limit: v.limit, source: v.source }, { user, team: body.team?.id });
+      if (action.action_id === ACTIONS.correct) {
+        const reply = await again(view);
+        return toClicker(reply.kind === 'answer' ? await correctionPicker(store, reply.answer, view.pos, body.team?.id, STATE_TTL_MS) : await render(reply, null, null));
+      }
 
       if (action.action_id === ACTIONS.postChannel || action.action_id === ACTIONS.postThread) {
         const reply = await again(view);

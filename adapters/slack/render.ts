@@ -30,6 +30,7 @@ export const ACTIONS = {
   showExchange: 'crux_show_exchange',
   postChannel: 'crux_post_channel',
   postThread: 'crux_post_thread',
+  correct: 'crux_correct_side',
 } as const;
 
 export interface SlackMessage {
@@ -210,6 +211,8 @@ function actionsBlock(a: Answer, o: RenderOptions, view: Pick<View, 'pos' | 'ex'
   if (o.canShowMore) els.push(button('More passages', ACTIONS.more, v));
   if (a.positions.length > 1) els.push(button('Next position', ACTIONS.nextPosition, v));
   if (a.exchanges.length) els.push(button(view.ex >= 0 && a.exchanges.length > 1 ? 'Next exchange' : 'Show exchange', ACTIONS.showExchange, v));
+  // A member who reads a quote as on the wrong side can say so (adapters/slack/corrections.ts).
+  if (['yes', 'no', 'for', 'against'].includes(a.positions[view.pos]?.stance ?? '')) els.push(button('Correct a side', ACTIONS.correct, v));
   if (o.post === 'channel') els.push(button('Post to channel', ACTIONS.postChannel, v, 'primary'));
   if (o.post === 'thread') els.push(button('Post to thread', ACTIONS.postThread, v, 'primary'));
   return els.length ? { type: 'actions', elements: els } : null;

@@ -335,7 +335,7 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     // A word searched as typed that no passage uses (a real word, not a typo) is said, not silently dropped; not in
     // a whole message (Find the crux), where many words go unused.
     else if (parsed.unknown.length && parsed.unknown.length <= 2 && q.split(' ').length <= SHORT_QUERY_WORDS) notices.push(`Nothing in the corpus mentions ${quoted(parsed.unknown)}; these passages match the rest.`);
-    const input = { query: q, topic: parsed.didYouMean ?? q, words: parsed.words, relevant, corpus: s.view };
+    const input = { query: q, topic: parsed.didYouMean ?? q, words: parsed.words, relevant, corpus: s.view, corrections: opts.corrections };
     const { positions, notices: pn } = relevant.length ? findPositions(input) : { positions: [], notices: [] };
     const exchanges = relevant.length ? findExchanges(input, positions) : [];
     return {

@@ -61,6 +61,8 @@ export interface Position {
   weight: { passages: number; authors: number | null; ofRelevant: number };
   /** Why passages landed here: free-form, per passage id. */
   why?: Record<string, string>;
+  /** Passages placed here by a correction of this community (issue 12), not by Crux's reading. */
+  corrected?: string[];
 }
 
 export interface Exchange {
@@ -95,4 +97,6 @@ export interface AskOptions {
   filters?: Partial<import('./filters.ts').Filters>;
   /** Also search the records added while serving under this scope (a community's captured messages; src/core/live.ts). */
   scope?: string | null;
+  /** This community's corrections of sides (src/positions/corrections.ts), applied to the positions. */
+  corrections?: readonly import('../positions/corrections.ts').Correction[];
 }

@@ -19,6 +19,7 @@ import { original, quotedBy, replyAfter } from './quotes.ts';
 import { openingOf as replyOpening, type Opening } from './replies.ts';
 import { openingOf, quoteCue, sentenceAt } from './label.ts';
 import { exchangesFor, structureOf } from './exchanges.ts';
+import { correctionsFor, type Correction } from './corrections.ts';
 import { excerpt } from '../core/excerpt.ts';
 import { questionKind } from './question.ts';
 
@@ -42,6 +43,8 @@ export interface PositionInput {
   topic?: string;
   relevant: Relevant[];
   corpus: CorpusView;
+  /** The asking community's corrections of sides (corrections.ts); applied after Crux's own reading. */
+  corrections?: readonly Correction[];
 }
 
 /** Read-only view of the loaded corpus. */
@@ -108,11 +111,13 @@ export interface Item {
   vec: Vec;
   side: number;
   /** How the side was found. */
-  how: 'own' | 'reply' | 'neighbours' | 'none';
+  how: 'own' | 'reply' | 'neighbours' | 'none' | 'corrected';
   /** For "neighbours" and "reply": the passages that decided it. */
   from: number[];
   /** For "reply": how the reply meets the passage it answers (or is answered by), as written. */
   opening?: string;
+  /** For "corrected": the community's correction. */
+  correction?: Correction;
 }
 
 /** What findPositions works out once and findExchanges reuses. */
@@ -329,6 +334,12 @@ function analyse(input: PositionInput): Analysis {
       it.from = near.filter((x) => x.o.side === it.side).map((x) => x.j);
     }
   }
+  // The community's corrections come last: they overrule Crux's reading (and say so).
+  const corrected = correctionsFor(input.corrections, input.topic ?? input.query);
+  for (const it of items) {
+    const c = corrected.get(it.r.passage.id);
+    if (c) Object.assign(it, { side: c.toward * topic.direction, how: 'corrected', from: [], correction: c });
+  }
   const result: Analysis = { topic, items, positions: [], positionOf: new Map() };
   analyses.set(input, result);
   if (items.length >= P.minAbout) place(result, input);
@@ -483,6 +494,8 @@ function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput,
     } else if (it.how === 'reply') {
       const other = items[it.from[0]].r.passage.id;
       bits.push(`${sideName(g.side)}: it opens “${it.opening}” in the reply between it and ${other}, which ${sideName(items[it.from[0]].side) === sideName(g.side) ? 'takes this side' : 'takes the other side'}`);
+    } else if (it.how === 'corrected') {
+      bits.push(`${sideName(g.side)}: corrected by a member of this community (Crux had it as ${it.correction!.was})`);
     } else if (!g.side) {
       bits.push('no side: it states none that Crux can read with confidence');
     } else {
@@ -496,7 +509,9 @@ function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput,
   const hits = order.map((i) => items[i].r.hit);
   // The cue is quoted from the first passage as shown: when its excerpt left the cue out, show the part that holds it.
   if (cue && !hits[0].text.includes(cue.replace(/ …$/, ''))) hits[0] = showing(lead.r, cue.replace(/ …$/, ''), input.words);
+  const corrected = order.filter((i) => items[i].how === 'corrected').map((i) => items[i].r.passage.id);
   return {
+    ...(corrected.length ? { corrected } : {}),
     label,
     stance: sideName(g.side),
     stanceCue: cue,
@@ -534,6 +549,8 @@ export function findPositions(input: PositionInput): { positions: Position[]; no
   const a = analyse(input);
   const notices: string[] = [];
   const about = a.items.length;
+  const fixed = a.items.filter((it) => it.how === 'corrected').length;
+  if (fixed) notices.push(`${fixed} passage${fixed === 1 ? ' is' : 's are'} placed as members of this community corrected ${fixed === 1 ? 'it' : 'them'} (marked in why).`);
   if (about < positionParams.minAbout) {
     const n = about === 0 ? 'No passage' : about === 1 ? 'Only 1 passage' : `Only ${about} passages`;
     notices.push(`${n} ${about === 1 || about === 0 ? 'is' : 'are'} about ${topic}: too few to tell positions apart.`);

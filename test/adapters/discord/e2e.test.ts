@@ -339,7 +339,7 @@ describe('positions and exchanges', () => {
     expect(data.embeds[0].description).toContain('▸ **A.** remote work keeps focus · for (“productive”) · 4 of 7 passages, 3 authors');
     expect(data.embeds[0].description).toContain('• **B.** onboarding suffers · against · 2 of 7 passages, 1 author');
     expect(data.embeds[1].title).toBe('Position A of 2: remote work keeps focus');
-    expect(Object.keys(buttonsOf(data))).toEqual(['◀ Previous position', 'Next position ▶', 'More passages', 'Show exchange', 'Post to channel']);
+    expect(Object.keys(buttonsOf(data))).toEqual(['◀ Previous position', 'Next position ▶', 'More passages', 'Show exchange', 'Post to channel', 'Correct a side']);
     expect(buttonsOf(data)['◀ Previous position'].disabled).toBe(true);
   });
 

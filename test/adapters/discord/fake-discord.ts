@@ -469,7 +469,7 @@ export class FakeDiscord {
     }));
   }
 
-  /** A slash command, e.g. slash('crux', { topic: 'hyperstition' }). Returns its token. */
+  /** A slash command, e.g. slash('crux', { topic: 'hyperstition' }). `permissions`: the member's (default: no Manage Server). */
   slash(name: string, values: OptionValues = {}, o: { user?: User; ageMs?: number; channelId?: string; guildId?: string; token?: string; permissions?: string } = {}): string {
     const d = { ...this.base(o), type: 2, data: { id: '700000000000000001', name, type: 1, options: FakeDiscord.options(values) } };
     this.dispatch(d);
@@ -497,7 +497,7 @@ export class FakeDiscord {
    * Presses a button of a message the bot sent. `message` is the data of finalReply (what the bot sent);
    * `ephemeral` and `owner` say how Discord would show it.
    */
-  press(message: any, customId: string, o: { user?: User; owner?: User; ephemeral?: boolean; ageMs?: number; token?: string } = {}): string {
+  press(message: any, customId: string, o: { user?: User; owner?: User; ephemeral?: boolean; ageMs?: number; token?: string; guildId?: string } = {}): string {
     const msg = this.messageFrom(message, undefined, {
       flags: o.ephemeral ? 64 : 0,
       interaction_metadata: { id: this.snowflake(), type: 2, user: o.owner ?? ALICE, authorizing_integration_owners: { 0: GUILD_ID } },

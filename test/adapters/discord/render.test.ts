@@ -139,6 +139,12 @@ describe('an answer', () => {
                 "style": 2,
                 "type": 2,
               },
+              {
+                "custom_id": "correct:1:2:0",
+                "label": "Correct a side",
+                "style": 2,
+                "type": 2,
+              },
             ],
             "type": 1,
           },

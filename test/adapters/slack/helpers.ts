@@ -65,7 +65,7 @@ export async function httpHarness(o: Partial<SlackOptions> & { engine?: Engine }
 }
 
 /** Sends a slash command (/crux TEXT) and returns the body Crux POSTed to the command's response_url. */
-export async function slashReply(h: Harness, text: string, o: { user?: string; channel?: string } = {}): Promise<any> {
+export async function slashReply(h: Harness, text: string, o: { user?: string; channel?: string; team?: string } = {}): Promise<any> {
   const responseUrl = h.fake.responseUrl();
   expect((await h.send.command(text, { responseUrl, ...o })).status).toBe(200);
   const [call] = await h.fake.callsUntil((c) => c.path === new URL(responseUrl).pathname);

@@ -51,7 +51,7 @@ describe('/crux over HTTP', () => {
     const qs = quotes(body.blocks);
     expect(qs.length).toBeGreaterThanOrEqual(5);
     qs.forEach(expectVerbatim);
-    expect(buttons(body.blocks).map((b) => b.text.text)).toEqual(['More passages', 'Next position', 'Show exchange', 'Post to channel']);
+    expect(buttons(body.blocks).map((b) => b.text.text)).toEqual(['More passages', 'Next position', 'Show exchange', 'Correct a side', 'Post to channel']);
     // Source titles are links to the source.
     expect(richElements(body.blocks)).toContainEqual({ type: 'link', url: 'https://example.org/free-will', text: 'The free will thread' });
   });
@@ -232,7 +232,7 @@ describe('answer buttons', () => {
     expect(pub.body.response_type).toBe('in_channel');
     expect(pub.body.replace_original).toBe(false);
     expect(quotes(pub.body.blocks)).toEqual(quotes(first.blocks));
-    expect(buttons(pub.body.blocks).map((b) => b.action_id)).toEqual([ACTIONS.more, ACTIONS.nextPosition, ACTIONS.showExchange]);
+    expect(buttons(pub.body.blocks).map((b) => b.action_id)).toEqual([ACTIONS.more, ACTIONS.nextPosition, ACTIONS.showExchange, ACTIONS.correct]);
     expect(del.body.delete_original).toBe(true);
   });
 

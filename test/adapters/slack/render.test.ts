@@ -66,7 +66,7 @@ describe('renderAnswer', () => {
       'Position B of 2: It is notNo, it is not.— The void & <friends> · by Ada · LessWrong, 2025',
       'Exchange 1 of 1 · a replyClaim (position A)Yes, it is.— The void & <friends> · by Ada · LessWrong, 2025Reply (position B)No, it is not.— The void & <friends> · by Ada · LessWrong, 2025',
     ]);
-    expect((m.blocks[5] as Block).elements.map((b: Block) => b.action_id)).toEqual([ACTIONS.nextPosition, ACTIONS.showExchange, ACTIONS.postThread]);
+    expect((m.blocks[5] as Block).elements.map((b: Block) => b.action_id)).toEqual([ACTIONS.nextPosition, ACTIONS.showExchange, ACTIONS.correct, ACTIONS.postThread]);
   });
 
   it('trims a quote longer than 3000 characters after a whole sentence, keeping it verbatim', () => {

@@ -121,11 +121,13 @@ export function buttonClick(o: {
   channel?: string;
   user?: string;
   thread_ts?: string;
+  /** The workspace (default: the test workspace). */
+  team?: string;
 }): object {
   return {
     type: 'block_actions',
-    team: { id: TEAM, domain: 'crux-test' },
-    user: { id: o.user ?? 'U0ALICE', username: 'alice', team_id: TEAM },
+    team: { id: o.team ?? TEAM, domain: 'crux-test' },
+    user: { id: o.user ?? 'U0ALICE', username: 'alice', team_id: o.team ?? TEAM },
     api_app_id: 'A0CRUX',
     token: 'legacy-verification-token',
     trigger_id: `${Date.now()}.${randomUUID()}`,
