@@ -19,7 +19,7 @@ import { original, quotedBy, replyAfter } from './quotes.ts';
 import { openingOf as replyOpening, type Opening } from './replies.ts';
 import { openingOf, quoteCue, sentenceAt } from './label.ts';
 import { exchangesFor, structureOf } from './exchanges.ts';
-import { correctionsFor, type Correction } from './corrections.ts';
+import { correctionsFor, keyOf, type Correction } from './corrections.ts';
 import { excerpt } from '../core/excerpt.ts';
 import { questionKind } from './question.ts';
 
@@ -249,7 +249,9 @@ let readingCache = new WeakMap<CorpusView, Map<string, Map<Passage, Read>>>();
 function readingsFor(corpus: CorpusView, topic: Topic, queryTerms: Set<string>): Map<Passage, Read> {
   let byTopic = readingCache.get(corpus);
   if (!byTopic) readingCache.set(corpus, (byTopic = new Map()));
-  const key = [[...topic.terms].sort().join(' '), topic.direction, [...(topic.key ?? [])].sort().join(' '), [...queryTerms].sort().join(' ')].join('|');
+  // Everything the reading depends on: the claim and the kind of question too ("hyperstition" and "is hyperstition
+  // real" search the same words but read passages differently).
+  const key = [keyOf(topic), topic.direction, [...(topic.key ?? [])].sort().join(' '), topic.head ?? '', [...(topic.joined ?? [])].sort().join(' '), [...queryTerms].sort().join(' ')].join('|');
   let m = byTopic.get(key);
   if (m) {
     byTopic.delete(key); // most recent last
