@@ -43,16 +43,17 @@ export function findCompounds(q: string, tokens: Token[], index: CompoundStats):
     for (let i = from; i <= to; i++) taken[i] = 1;
     return true;
   };
-  eachCompound(q, (hyphenated, start, end) => {
+  // Most queries hold no hyphen: skip the walk that finds hyphenated chains.
+  if (/[-\u2010\u2011]/.test(q)) eachCompound(q, (hyphenated, start, end) => {
     const from = tokens.findIndex((t) => t.start === start);
     const to = tokens.findIndex((t) => t.end === end);
     if (from >= 0 && to > from) add(from, to, hyphenated.split('-'));
   });
   tokens.forEach((t, i) => {
     // An English word is a word of its own ("into", not "in-to" as someone once wrote it).
-    if (taken[i] || !/^[a-z]+$/.test(t.word) || isStopWord(t.word) || isEnglish(t.word)) return;
+    if (taken[i] || !/^[a-z]+$/.test(t.word) || isStopWord(t.word)) return;
     const split = splitAtHyphen(t.word, index);
-    if (split) add(i, i, split);
+    if (split && !isEnglish(t.word)) add(i, i, split);
   });
   for (let i = 0; i + 1 < tokens.length; i++) {
     const [a, b] = [tokens[i], tokens[i + 1]];
