@@ -5,7 +5,6 @@ import type { Store } from '../src/service/store.ts';
 import type { EngineChooser } from '../src/service/engines.ts';
 import type { CaptureService } from '../src/service/capture/service.ts';
 import { slackAdapter } from './slack/index.ts';
-import { discordAdapter } from './discord/index.ts';
 
 /** What every platform adapter gets from the entry point. */
 export interface AdapterContext {
@@ -35,6 +34,20 @@ export interface PlatformAdapter {
   /** Starts it; rejects with a clear message (naming the variable) when its configuration is missing or wrong. */
   start(ctx: AdapterContext): Promise<RunningAdapter>;
 }
+
+// discord.js loads when Discord starts (as Bolt does in slack/index.ts), so the CLI and the prompt never load it.
+const discordAdapter: PlatformAdapter = {
+  name: 'Discord',
+  configured: (config) => config.discord != null,
+  start: async (ctx) => (await import('./discord/index.ts')).discordAdapter.start(ctx),
+};
+
+/** Discord in shard processes under a sharding manager (CRUX_SHARDS; see discord-shards/index.ts), loaded the same way. */
+export const shardedDiscordAdapter: PlatformAdapter = {
+  name: 'Discord',
+  configured: (config) => config.discord != null && config.shards != null && !config.shardOf,
+  start: async (ctx) => (await import('./discord-shards/index.ts')).shardedDiscordAdapter.start(ctx),
+};
 
 export const platformAdapters: PlatformAdapter[] = [];
 platformAdapters.push(slackAdapter);

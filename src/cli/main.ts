@@ -2,7 +2,11 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CACHE, DEFAULT_CORPUS, DEFAULT_LIMIT, MAX_LIMIT, openEngine, REPO_ROOT, type Engine } from '../core/engine.ts';
+// Only light modules are imported here: the engine, the prompt and each subcommand load when used, so --help,
+// --version and usage errors answer at once (docs/development.md, start-up).
+import { DEFAULT_CACHE, DEFAULT_CORPUS, DEFAULT_LIMIT, MAX_LIMIT } from '../core/defaults.ts';
+import { REPO_ROOT } from '../paths.ts';
+import type { Engine } from '../core/engine.ts';
 import { isUserError } from '../errors.ts';
 import { readCorpora, resolveCorpus } from '../corpus/corpora.ts';
 import { loadDotEnv, readConfig } from '../config.ts';
@@ -10,7 +14,6 @@ import type { Answer, AskOptions } from '../core/types.ts';
 import { printable } from '../core/text.ts';
 import { problemLine, type Problem } from '../corpus/types.ts';
 import { renderAnswer } from '../../adapters/terminal/render.ts';
-import { runRepl } from '../../adapters/terminal/repl.ts';
 
 /** Exit codes: what happened, for scripts. */
 export const EXIT = { ok: 0, bug: 1, usage: 2, skipped: 3, noCorpus: 4 } as const;
@@ -116,6 +119,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     if (!isUserError(e)) throw e;
     return fail(EXIT.usage, e.code, e.message);
   }
+  const { openEngine } = await import('../core/engine.ts');
   const open = (rebuild = false): Engine | number => {
     try {
       const progress = rebuild ? progressPrinter(io) : undefined;
@@ -164,6 +168,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     const query = positionals.join(' ');
     if (!positionals.length && json) return fail(EXIT.usage, 'BAD_OPTION', '--json needs a topic, or --batch FILE (- for standard input).');
     if (!positionals.length) {
+      const { runRepl } = await import('../../adapters/terminal/repl.ts');
       await runRepl({ engine, input: process.stdin, output: process.stdout, color, ids: v.ids, limit, historyFile: join(readConfig().cacheDir ?? DEFAULT_CACHE, 'history') });
       return problemsCode;
     }

@@ -22,13 +22,9 @@ import { LiveCorpus, type LiveChange, type LiveDrafts, type LiveRecord } from '.
 
 import { REPO_ROOT } from '../paths.ts';
 
-export { REPO_ROOT };
-export const DEFAULT_CORPUS = join(REPO_ROOT, 'data', 'corpus');
-export const DEFAULT_CACHE = join(REPO_ROOT, 'data', '.cache');
+import { DEFAULT_CACHE, DEFAULT_CORPUS, DEFAULT_LIMIT, MAX_LIMIT } from './defaults.ts';
 
-export const DEFAULT_LIMIT = 5;
-
-export const MAX_LIMIT = 50;
+export { REPO_ROOT, DEFAULT_CACHE, DEFAULT_CORPUS, DEFAULT_LIMIT, MAX_LIMIT };
 /** Queries longer than this many distinct words keep only their most telling ones. */
 const MAX_QUERY_TERMS = 32;
 /** Up to this many words a query is a question or a topic, not a whole message. */

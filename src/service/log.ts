@@ -1,7 +1,8 @@
 // Structured JSON logs (pino) for a running service: one request id on every line of one interaction, secrets scrubbed.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
+import { createRequire } from 'node:module';
+import type pino from 'pino';
 
 /** The logger every part of a running Crux gets. Message first, then structured fields (an `err` field is serialized). */
 export interface Log {
@@ -118,9 +119,12 @@ function secretForms(values: LogOptions['secrets']): string[] {
   return [...forms].sort((a, b) => b.length - a.length);
 }
 
+/** pino, loaded with the first JSON logger: the terminal's plain log (textLog) never needs it. */
+const loadPino = (): typeof pino => createRequire(import.meta.url)('pino');
+
 /** Standard error, written synchronously (a log line is never lost when the process exits right after). */
 export function stderrSink(): LogSink {
-  return pino.destination({ dest: 2, sync: true });
+  return loadPino().destination({ dest: 2, sync: true });
 }
 
 /** A pino logger writing JSON lines, with request ids from withRequest and secrets scrubbed from every line. */
@@ -128,6 +132,7 @@ export function createLogger(o: LogOptions = {}): Log {
   const secrets = secretForms(o.secrets);
   const sink = o.sink ?? stderrSink();
   const scrubbing = { write: (line: string) => sink.write(scrubSecrets(line, secrets)) };
+  const pino = loadPino();
   const root = pino(
     {
       level: o.level ?? 'info',

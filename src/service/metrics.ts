@@ -2,6 +2,7 @@
 import client from 'prom-client';
 import type { Engine } from '../core/engine.ts';
 import { isUserError } from '../errors.ts';
+import { onRateLimited } from './ratelimit.ts';
 
 export const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry, prefix: 'crux_' });
@@ -104,6 +105,7 @@ export function recordAnswer(platform: string, outcome: Outcome, seconds: number
 export function recordRateLimited(platform: string, scope: string): void {
   rateLimited.inc({ platform, scope });
 }
+onRateLimited(recordRateLimited);
 
 export function recordStoreError(op: string): void {
   storeErrors.inc({ op });

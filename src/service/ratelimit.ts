@@ -1,6 +1,5 @@
 // Per-user and per-channel limits on answers, counted in the shared store so they hold across processes.
 import type { Store } from './store.ts';
-import { recordRateLimited } from './metrics.ts';
 
 export interface RateLimit {
   /** How many answers per window. */
@@ -39,9 +38,16 @@ export async function checkRate(
   return { ok: true };
 }
 
-/** Counts the rejection for /metrics (crux_rate_limited_total). */
+/** Told of every request turned away: metrics.ts counts them for /metrics (crux_rate_limited_total). A hook rather than
+ *  an import, so the terminal prompt (which reaches this file through the commands) never loads prom-client. */
+const rejectionListeners: Array<(platform: string, scope: 'user' | 'channel') => void> = [];
+
+export function onRateLimited(listener: (platform: string, scope: 'user' | 'channel') => void): void {
+  rejectionListeners.push(listener);
+}
+
 function rejected(platform: string, v: Verdict): Verdict {
-  recordRateLimited(platform, v.scope ?? 'user');
+  for (const listener of rejectionListeners) listener(platform, v.scope ?? 'user');
   return v;
 }
 

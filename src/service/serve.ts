@@ -1,18 +1,15 @@
 // npm start: opens the corpus, starts every configured platform adapter, and the prompt when none is configured.
+// The prompt alone loads no store, metrics or ops server: those (and each platform's SDK) load only for a service.
 import { DEFAULT_CORPUS, openEngine } from '../core/engine.ts';
 import { ConfigError, readConfig } from '../config.ts';
-import { memoryStore, openStore, StoreError, type Store } from './store.ts';
+import type { Store } from './store.ts';
 import { configSecrets, createLogger, textLog } from './log.ts';
 import { liveEngine } from './hotswap.ts';
 import { engineChooser, installCorpora, type EngineChooser } from './engines.ts';
-import { instrumentEngine, recordStoreError } from './metrics.ts';
-import { startService } from './service.ts';
 import { isUserError } from '../errors.ts';
 import { problemLine } from '../corpus/types.ts';
 import { runRepl } from '../../adapters/terminal/repl.ts';
-import { platformAdapters, type PlatformAdapter, type RunningAdapter } from '../../adapters/index.ts';
-import { shardedDiscordAdapter } from '../../adapters/discord-shards/index.ts';
-import { openCapture } from './capture/open.ts';
+import { platformAdapters, shardedDiscordAdapter, type PlatformAdapter, type RunningAdapter } from '../../adapters/index.ts';
 import { liveUpdates } from './updates.ts';
 
 interface Io {
@@ -51,21 +48,8 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
   }
   for (const p of engine.problems) log.warn(problemLine(p));
   engine.warm?.(); // before any platform connects, so no first typo waits for it
-  // The terminal alone keeps state in memory (so it never contends with a running bot for the embedded store).
-  let store: Store;
-  try {
-    store = wanted.length ? await openStore(config.storeUrl, { log, onError: (op) => recordStoreError(op), prefix: config.storePrefix ?? undefined }) : memoryStore();
-  } catch (e) {
-    if (e instanceof StoreError) {
-      log.error(e.message);
-      return 2;
-    }
-    throw e;
-  }
   // Records added while serving (captured messages) reach every engine in service, and each one opened later.
   const updates = liveUpdates();
-  // Live capture (issue 17): a community's own channels, captured as it talks, searched with its corpora.
-  const capture = wanted.length ? await openCapture(store, { storeUrl: config.storeUrl, prefix: config.storePrefix, log, updates }) : null;
   let forgetNamed = () => {};
   const live = liveEngine(engine, {
     corpus: o.corpus ?? DEFAULT_CORPUS,
@@ -92,8 +76,30 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
     return 2;
   }
   forgetNamed = () => chooser.forget();
+  if (wanted.length === 0) {
+    // The terminal alone: no state to share (so it never contends with a running bot for the embedded store), nothing
+    // captured, no metrics to serve, and no watcher, so the index is never swapped under it.
+    await runRepl({ engine: live.current(), input: process.stdin, output: process.stdout, color: process.stdout.isTTY === true && !process.env.NO_COLOR });
+    return 0;
+  }
+  const { instrumentEngine, recordStoreError } = await import('./metrics.ts');
+  const { openStore, StoreError } = await import('./store.ts');
+  let store: Store;
+  try {
+    store = await openStore(config.storeUrl, { log, onError: (op) => recordStoreError(op), prefix: config.storePrefix ?? undefined });
+  } catch (e) {
+    if (e instanceof StoreError) {
+      log.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  // Live capture (issue 17): a community's own channels, captured as it talks, searched with its corpora.
+  const { openCapture } = await import('./capture/open.ts');
+  const capture = await openCapture(store, { storeUrl: config.storeUrl, prefix: config.storePrefix, log, updates });
   const running: RunningAdapter[] = [];
-  const service = wanted.length ? await startService({ config: shard ? { ...config, httpPort: null } : config, log, store, live, running, watchNamed: () => chooser.watch({ log }) }) : null;
+  const { startService } = await import('./service.ts');
+  const service = await startService({ config: shard ? { ...config, httpPort: null } : config, log, store, live, running, watchNamed: () => chooser.watch({ log }) });
   // A platform that fails to start is reported and skipped; the others keep running.
   for (const a of wanted) {
     try {
@@ -104,12 +110,12 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
       log.error(`${a.name} not started: ${(e as Error).message}`);
     }
   }
-  if (wanted.length === 0 || (process.stdin.isTTY && !shard)) {
+  if (process.stdin.isTTY && !shard) {
     await runRepl({ engine: instrumentEngine(live.current, 'terminal'), input: process.stdin, output: process.stdout, color: process.stdout.isTTY === true && !process.env.NO_COLOR });
     if (running.length === 0) return 0;
   }
-  if (running.length === 0 || !service) {
-    await service?.shutdown('no platform started');
+  if (running.length === 0) {
+    await service.shutdown('no platform started');
     await capture?.close();
     return 1;
   }

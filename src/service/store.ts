@@ -6,7 +6,6 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Keyv from 'keyv';
 import { KeyvFile } from 'keyv-file';
-import KeyvRedis, { createClient } from '@keyv/redis';
 import type { Log } from './log.ts';
 import { REPO_ROOT } from '../paths.ts';
 
@@ -319,6 +318,8 @@ export interface RedisStoreOptions extends StoreHooks {
 export async function redisStore(url: string, o: RedisStoreOptions = {}): Promise<Store> {
   const shown = safeUrl(url);
   const prefix = `${o.prefix ?? 'crux'}:`;
+  // Loaded here, as only a shared store needs it (the Redis client is the largest library Crux loads).
+  const { default: KeyvRedis, createClient } = await import('@keyv/redis');
   const client = createClient({
     url,
     disableOfflineQueue: true,

@@ -1,12 +1,19 @@
 // Bodies of posts and messages: HTML to text (links kept), and paragraphs of the author's own words (quotes apart).
-import { compile } from 'html-to-text';
+import { htmlToTextLib } from './lazy.ts';
 import { blocks } from '../paragraphs.ts';
 import { withoutQuotes, type OwnParagraph } from '../quotes.ts';
 
 const skip = (selector: string) => ({ selector, format: 'skip' });
 
+let convert: ((html: string) => string) | null = null;
+
 /** HTML to plain text with html-to-text: entities decoded, scripts and styles dropped, links kept as "label [url]". */
-export const htmlToText: (html: string) => string = compile({
+export function htmlToText(html: string): string {
+  convert ??= compileConverter();
+  return convert(html);
+}
+
+const compileConverter = () => htmlToTextLib().compile({
   wordwrap: false,
   selectors: [
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true, ignoreHref: false } },

@@ -1,7 +1,7 @@
 // Markdown with optional YAML front matter (title, author, url, date); paragraphs are blank-line blocks.
 import { basename, extname } from 'node:path';
 import { fileId } from '../ids.ts';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from './lazy.ts';
 import type { FormatReader } from '../types.ts';
 import { blocks } from '../paragraphs.ts';
 import { withoutQuotes } from '../quotes.ts';
@@ -20,7 +20,7 @@ export const mdReader: FormatReader = {
       // Front matter is a YAML mapping; prose between two horizontal rules (---) parses as a plain string and stays prose.
       let front = true;
       try {
-        const parsed = parseYaml(m[1]);
+        const parsed = yaml().parse(m[1]);
         if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) meta = parsed as Record<string, unknown>;
         else front = false;
       } catch (e) {

@@ -3,7 +3,7 @@
 // Threads through thread_ts; <@U…> mentions resolved through users.json; <url|label> links decoded;
 // bot, join and other system messages skipped.
 import { basename, dirname, extname, join } from 'node:path';
-import { unzipSync } from 'fflate';
+import { fflate } from './lazy.ts';
 import type { Draft, FileInput, FormatReader, ProblemSink } from '../types.ts';
 import { decodeText, decodeWarnings } from '../decode.ts';
 import { ownParagraphs, withoutFences } from './body.ts';
@@ -198,7 +198,7 @@ function readDay(text: string, file: string, problem: ProblemSink, ch: DayContex
 function zipEntries(file: FileInput, problem: ProblemSink): Entry[] | null {
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(file.bytes!, { filter: (f) => f.name.toLowerCase().endsWith('.json') && !/(^|\/)(__MACOSX|\.)/.test(f.name) });
+    files = fflate().unzipSync(file.bytes!, { filter: (f) => f.name.toLowerCase().endsWith('.json') && !/(^|\/)(__MACOSX|\.)/.test(f.name) });
   } catch (e) {
     problem({ message: `not a readable .zip archive (${(e as Error).message}); skipped` });
     return null;
