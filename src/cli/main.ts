@@ -11,7 +11,7 @@ import { isUserError } from '../errors.ts';
 import { readCorpora, resolveCorpus } from '../corpus/corpora.ts';
 import { loadDotEnv, readConfig } from '../config.ts';
 import type { Answer, AskOptions } from '../core/types.ts';
-import { printable } from '../core/text.ts';
+import { printable } from '../core/printable.ts';
 import { problemLine, type Problem } from '../corpus/types.ts';
 import { renderAnswer } from '../../adapters/terminal/render.ts';
 

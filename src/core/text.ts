@@ -1,5 +1,8 @@
 // Text folding, tokenizing and sentence splitting shared by indexing, dedupe and excerpts.
 import { stemmer } from 'stemmer';
+import { printable } from './printable.ts';
+
+export { printable };
 
 /** Folds typography so that copies of one paragraph compare equal: NFKC, quotes, dashes, case, spaces. */
 export function fold(s: string): string {
@@ -169,7 +172,8 @@ export function termsOf(text: string, onWord?: (folded: string) => void): string
   return out;
 }
 
-const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+/** Made on first use: creating it loads ICU's sentence rules (about 20 ms), which many commands never need. */
+let sentenceSegmenter: Intl.Segmenter | null = null;
 
 /**
  * Text is handed to the segmenter this many characters at a time: Intl.Segmenter's time grows with the square of the
@@ -188,6 +192,8 @@ const SEGMENT_EDGE = 256;
 export function sentences(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   const unwrapped = text.includes('\n') ? text.replace(/(?<![\r\n])\r?\n(?![\r\n])/g, (m) => ' '.repeat(m.length)) : text;
+  sentenceSegmenter ??= new Intl.Segmenter('en', { granularity: 'sentence' });
+  const segmenter = sentenceSegmenter;
   const len = unwrapped.length;
   const push = (s: number, e: number) => {
     while (e > s && /\s/.test(unwrapped[e - 1])) e--;
@@ -200,7 +206,7 @@ export function sentences(text: string): Array<[number, number]> {
     if (end < len && isHighSurrogate(unwrapped.charCodeAt(end - 1))) end--;
     const from = pos === start ? pos : pos + SEGMENT_EDGE;
     const to = end === len ? len : end - SEGMENT_EDGE;
-    for (const s of sentenceSegmenter.segment(unwrapped.slice(pos, end))) {
+    for (const s of segmenter.segment(unwrapped.slice(pos, end))) {
       const at = pos + s.index;
       if (at > to) break;
       if (at <= start || at < from) continue;
@@ -226,19 +232,6 @@ export function cleanQuery(q: string): string {
     .replace(/[\u200b-\u200f\ufeff]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-}
-
-/**
- * Text safe to echo back to a screen or a program (a query in a heading, a notice or JSON): terminal escape sequences
- * (OSC such as a window title, CSI such as a colour), other control characters but tab and newline, bidi overrides
- * and lone surrogates are removed; everything else, spacing and case included, is kept.
- */
-export function printable(s: string): string {
-  return s
-    .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g, '')
-    .replace(/(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]/g, '')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
-    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
 }
 
 /**
