@@ -8,7 +8,7 @@ import { spawnChild } from './spawn.ts';
 import type { BenchContext, BenchRow } from './types.ts';
 
 /** Extension benches the README mentions: a missing one is reported rather than silently absent. */
-const EXPECTED = ['discord', 'slack', 'ops', 'formats'];
+const EXPECTED = ['discord', 'slack', 'ops', 'formats', 'startup'];
 
 export async function runExtensions(ctx: BenchContext, want: (name: string) => boolean, log: (s: string) => void): Promise<void> {
   const extFiles = readdirSync(join(ROOT, 'scripts'))
