@@ -13,7 +13,6 @@ import { loadDotEnv, readConfig } from '../config.ts';
 import type { Answer, AskOptions } from '../core/types.ts';
 import { printable } from '../core/printable.ts';
 import { problemLine, type Problem } from '../corpus/types.ts';
-import { renderAnswer } from '../../adapters/terminal/render.ts';
 
 /** Exit codes: what happened, for scripts. */
 export const EXIT = { ok: 0, bug: 1, usage: 2, skipped: 3, noCorpus: 4 } as const;
@@ -119,7 +118,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     if (!isUserError(e)) throw e;
     return fail(EXIT.usage, e.code, e.message);
   }
-  const { openEngine } = await import('../core/engine.ts');
+  const [{ openEngine }, { renderAnswer }] = await Promise.all([import('../core/engine.ts'), import('../../adapters/terminal/render.ts')]);
   const open = (rebuild = false): Engine | number => {
     try {
       const progress = rebuild ? progressPrinter(io) : undefined;
