@@ -47,7 +47,6 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
     throw e;
   }
   for (const p of engine.problems) log.warn(problemLine(p));
-  engine.warm?.(); // before any platform connects, so no first typo waits for it
   // Records added while serving (captured messages) reach every engine in service, and each one opened later.
   const updates = liveUpdates();
   let forgetNamed = () => {};
@@ -78,10 +77,13 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
   forgetNamed = () => chooser.forget();
   if (wanted.length === 0) {
     // The terminal alone: no state to share (so it never contends with a running bot for the embedded store), nothing
-    // captured, no metrics to serve, and no watcher, so the index is never swapped under it.
+    // captured, no metrics to serve, and no watcher, so the index is never swapped under it. The typo tree is built
+    // just after the prompt shows, while the first question is typed.
+    setImmediate(() => engine.warm?.());
     await runRepl({ engine: live.current(), input: process.stdin, output: process.stdout, color: process.stdout.isTTY === true && !process.env.NO_COLOR });
     return 0;
   }
+  engine.warm?.(); // before any platform connects, so no first typo waits for it
   const { instrumentEngine, recordStoreError } = await import('./metrics.ts');
   const { openStore, StoreError } = await import('./store.ts');
   let store: Store;
