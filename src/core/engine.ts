@@ -10,7 +10,7 @@ import { WINDOWS_VERSION } from '../corpus/windows.ts';
 import { Bm25Index, type ScoredDoc } from '../search/bm25.ts';
 import { parseQuery, Vocabulary, type TermStats } from '../search/query.ts';
 import { rankCandidates, rankParams } from '../search/rank.ts';
-import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError, type Snapshot } from '../search/snapshot.ts';
+import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError, snapshotOf, type Snapshot } from '../search/snapshot.ts';
 import { excerpt, EXCERPT_CHARS } from './excerpt.ts';
 import { cleanQuery, clipText, fold, printable, termOf } from './text.ts';
 import { corpusFields, describeFilters, hasFilters, mergeFilters, parseFilters, passageFilter, type CorpusFields, type Filters } from './filters.ts';
@@ -96,6 +96,8 @@ export interface Searchable {
   byId(id: string): Passage | undefined;
   /** Distinct sources (by title). */
   sources: SourceInfo[];
+  /** Copies of a saved passage, by the id of its first occurrence. */
+  copies(): { get(id: string): Passage[] | undefined };
   view: CorpusView;
 }
 
@@ -146,14 +148,14 @@ export function buildSnapshot(
   const texts = docPassage.map((i) => loaded.passages[i].text);
   const index = Bm25Index.build(texts, (done) => opts.onProgress?.(done, texts.length));
   opts.onProgress?.(texts.length, texts.length);
-  return {
+  return snapshotOf({
     fingerprint,
     builtAt: new Date().toISOString(),
     passages: loaded.passages,
     docPassage: Uint32Array.from(docPassage),
     index,
     problems: loaded.problems,
-  };
+  });
 }
 
 /** Opens a corpus: loads its saved index when it matches the files, else rebuilds and saves it (with a notice). */
@@ -196,7 +198,7 @@ export function openEngine(opts: OpenOptions = {}): Engine {
 export function createEngine(snap: Snapshot, where: { indexPath: string; indexBytes: number | null }): Engine {
   const { passages, docPassage, index } = snap;
   const vocab = new Vocabulary(index);
-  const byId = new Map(passages.map((p) => [p.id, p]));
+  const { store } = snap;
   /** Index document of each passage (by ord), -1 for copies. */
   const docOfOrd = new Int32Array(passages.length).fill(-1);
   docPassage.forEach((pi, doc) => {
@@ -209,16 +211,13 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
   };
   const view: CorpusView = {
     passages,
-    byId: (id) => byId.get(id),
+    byId: (id) => store.byId(id),
     idf: (term) => index.idf(term),
     df: (term) => index.df(term),
     show,
+    structure: () => store.structure,
+    copies: () => store.copies,
   };
-  const sourceList = (() => {
-    const seen = new Map<string, SourceInfo>();
-    for (const p of passages) if (!seen.has(p.source.title)) seen.set(p.source.title, p.source);
-    return [...seen.values()];
-  })();
   const saved: Searchable = {
     index: {
       df: (t) => index.df(t),
@@ -229,11 +228,14 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
       search: (q, k, allow) => index.search(q, k, allow),
     },
     passages,
-    passageOf: (doc) => passages[docPassage[doc]],
-    passageAt: (ord) => passages[ord],
-    docOf: (p) => docOfOrd[p.dupOf ? byId.get(p.dupOf)!.ord : p.ord],
-    byId: (id) => byId.get(id),
-    sources: sourceList,
+    passageOf: (doc) => store.get(docPassage[doc])!,
+    passageAt: (ord) => store.get(ord),
+    docOf: (p) => docOfOrd[p.dupOf ? store.ordOf(p.dupOf) : p.ord],
+    byId: (id) => store.byId(id),
+    get sources() {
+      return store.sources();
+    },
+    copies: () => store.copies,
     view,
   };
   /** Passages added while serving, made on the first upsert. */
@@ -262,7 +264,7 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
   }
   /** What the corpus an ask sees records: the saved index's (read once), with that of the passages added since. */
   function fieldsOf(s: Searchable): CorpusFields {
-    fields ??= corpusFields(passages);
+    fields ??= store.fields;
     if (s === saved) return fields;
     let f = liveFields.get(s);
     if (!f) {
@@ -368,7 +370,7 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     return words.map((w) => `"${clipText(w)}"`).join(', ');
   }
 
-  const files = new Set(passages.map((p) => p.file)).size;
+  const files = store.files;
   return {
     ask,
     passage: (id) => searchableFor(null).byId(id),

@@ -306,7 +306,16 @@ export class LiveCorpus {
       replies: (record) => segs.flatMap((s) => [...(s.children.get(record) ?? [])]),
       quoting: (id) => segs.flatMap((s) => s.quotedIn.get(id) ?? []),
     };
-    const view: CorpusView = { passages: this.base, byId, idf: (t) => index.idf(t), df: (t) => index.df(t), show: this.o.show, added };
+    const view: CorpusView = {
+      passages: this.base,
+      byId,
+      idf: (t) => index.idf(t),
+      df: (t) => index.df(t),
+      show: this.o.show,
+      added,
+      structure: () => saved.view.structure(),
+      copies: () => saved.view.copies(),
+    };
     return {
       index,
       passages: this.base,
@@ -315,6 +324,7 @@ export class LiveCorpus {
       docOf: (p) => (p.ord < P ? saved.docOf(p) : U + p.ord - P),
       byId,
       sources: [...sources.values()],
+      copies: () => saved.copies(),
       view,
     };
   }

@@ -13,44 +13,10 @@ const quotesOf = (p: Passage): string | null => p.quotes ?? null;
 /** How many exchanges an answer lists at most. */
 export const MAX_EXCHANGES = 10;
 
-export interface Structure {
-  /** Paragraphs of each record, in order. */
-  byRecord: Map<string, Passage[]>;
-  /** Records replying to a record. */
-  children: Map<string, string[]>;
-  /** Passages answering a blockquote of a passage (`quotes`), by the quoted passage's id. */
-  quotedIn: Map<string, Passage[]>;
-}
-const structures = new WeakMap<Passage[], Structure>();
-
-/** Reply structure of a corpus, built once on first use. */
-export function structureOf(passages: Passage[]): Structure {
-  let s = structures.get(passages);
-  if (s) return s;
-  s = { byRecord: new Map(), children: new Map(), quotedIn: new Map() };
-  const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
-    let l = m.get(k);
-    if (!l) m.set(k, (l = []));
-    l.push(v);
-  };
-  for (const p of passages) {
-    if (p.dupOf) continue;
-    if (p.record) {
-      const first = !s.byRecord.has(p.record);
-      push(s.byRecord, p.record, p);
-      if (first && p.parent) push(s.children, p.parent, p.record);
-    }
-    const q = quotesOf(p);
-    if (q) push(s.quotedIn, q, p);
-  }
-  structures.set(passages, s);
-  return s;
-}
-
 /** `about`: whether a passage is about the topic; an exchange needs one side that is. */
 export function exchangesFor(input: PositionInput, positionOf: Map<string, number>, about: (p: Passage) => boolean): Exchange[] {
   const { corpus, words } = input;
-  const st = structureOf(corpus.passages);
+  const st = corpus.structure();
   const added = corpus.added;
   // A passage replaced or removed while serving is still in the saved structure: only what byId finds is current.
   const current = (p: Passage) => corpus.byId(p.id) === p;

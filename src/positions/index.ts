@@ -10,6 +10,7 @@
 //    Long comments make several points, so there each side is one position.
 // 5. Label each position with a phrase its passages share, or the words around its best passage's cue.
 // Every step is recorded in `why`, per passage; passages that fit no position are counted in a notice.
+import type { ReplyStructure } from '../search/passage-store.ts';
 import type { Exchange, Passage, PassageHit, Position, Stance } from '../core/types.ts';
 import { clipText, termsOf } from '../core/text.ts';
 import { clearWords, sentenceRanges, wordsOf, type Word } from './words.ts';
@@ -18,7 +19,7 @@ import { contentTerms, cosine, groupSides, vectorOf, type Group, type Member, ty
 import { original, quotedBy, replyAfter } from './quotes.ts';
 import { openingOf as replyOpening, type Opening } from './replies.ts';
 import { openingOf, quoteCue, sentenceAt } from './label.ts';
-import { exchangesFor, structureOf } from './exchanges.ts';
+import { exchangesFor } from './exchanges.ts';
 import { correctionsFor, keyOf, type Correction } from './corrections.ts';
 import { excerpt } from '../core/excerpt.ts';
 import { questionKind } from './question.ts';
@@ -60,6 +61,10 @@ export interface CorpusView {
   show(p: Passage, words: string[], score: number): PassageHit;
   /** Reply structure of the passages added while serving (src/core/live.ts), which `passages` does not hold. */
   added?: AddedStructure;
+  /** Reply structure: each record's paragraphs (copies left out), the records replying to it, and by passage id the passages answering its blockquotes. */
+  structure(): ReplyStructure;
+  /** Copies of a passage, by the id of its first occurrence. */
+  copies(): { get(id: string): Passage[] | undefined };
 }
 
 /** Reply structure of passages added while serving: only those this view may see. */
@@ -383,7 +388,7 @@ function replySides(items: Item[], corpus: CorpusView): void {
 function answeredBy(corpus: CorpusView, p: Passage): Passage | undefined {
   if (p.quotes) return corpus.byId(p.quotes);
   if (p.record && p.parent) {
-    const st = structureOf(corpus.passages);
+    const st = corpus.structure();
     const own = st.byRecord.get(p.record);
     if (own && own[0] !== original(corpus, p)) return undefined;
     return st.byRecord.get(p.parent)?.[0];

@@ -15,6 +15,8 @@ const REACH = 150;
 export interface Corpus {
   passages: Passage[];
   byId(id: string): Passage | undefined;
+  /** Copies of a passage, by the id of its first occurrence. */
+  copies(): { get(id: string): Passage[] | undefined };
 }
 
 /** The first occurrence of a paragraph (itself unless it is a copy). */
@@ -57,23 +59,6 @@ const QUOTE_MARKS = `"'“”‘’«»`;
 
 const sourceCache = new WeakMap<Passage, Passage | null>();
 const repliesCache = new WeakMap<Passage, Array<{ quote: Passage; reply: Passage }>>();
-const copiesCache = new WeakMap<Passage[], Map<string, Passage[]>>();
-
-/** Copies of each paragraph, by the id of its first occurrence (built once per corpus). */
-function copiesOf(c: Corpus): Map<string, Passage[]> {
-  let m = copiesCache.get(c.passages);
-  if (!m) {
-    m = new Map();
-    for (const p of c.passages) {
-      if (!p.dupOf) continue;
-      let l = m.get(p.dupOf);
-      if (!l) m.set(p.dupOf, (l = []));
-      l.push(p);
-    }
-    copiesCache.set(c.passages, m);
-  }
-  return m;
-}
 
 /**
  * The paragraph a quote line repeats, if `p` is one: the nearest other paragraph of the same file (earlier ones
@@ -138,7 +123,7 @@ export function repliesByQuote(c: Corpus, source: Passage): Array<{ quote: Passa
   repliesCache.set(source, out);
   const seen = new Set<Passage>();
   // The paragraph and its copies: a quote may sit next to any of them.
-  const homes = [source, ...(copiesOf(c).get(source.id) ?? [])].slice(0, 4);
+  const homes = [source, ...(c.copies().get(source.id) ?? [])].slice(0, 4);
   for (const home of homes) {
     if (home.record) continue;
     // Candidates: short lines within reach that the paragraph contains. A plain scan: checking a few hundred

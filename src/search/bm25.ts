@@ -1,20 +1,21 @@
 // A compact BM25 index over typed arrays: fast to build, to query, and to save and load as bytes.
 // Hand-written because it measurably beats MiniSearch on load time and tail latency (see npm run bench).
 import { termsOf } from '../core/text.ts';
+import { SortedStrings } from './strings.ts';
 
 /** BM25 parameters: term-frequency saturation and length normalisation. */
 export const bm25Params = { k1: 1.2, b: 0.75 };
 
 export interface IndexData {
-  /** Index terms (stems), in term-id order. */
-  terms: string[];
+  /** Index terms (stems), sorted: term t is terms.get(t). */
+  terms: SortedStrings;
   /** Postings of term t are docs[offsets[t]..offsets[t+1]) with their term frequencies in tfs. */
   offsets: Uint32Array;
   docs: Uint32Array;
   tfs: Uint16Array;
   docLen: Uint16Array;
-  /** Surface words (folded, unstemmed) and how many documents use each: the vocabulary for typo fixes. */
-  words: string[];
+  /** Surface words (folded, unstemmed), sorted, and how many documents use each: the vocabulary for typo fixes. */
+  words: SortedStrings;
   wordDf: Uint32Array;
 }
 
@@ -23,18 +24,19 @@ export interface ScoredDoc {
   score: number;
 }
 
+/** Postings gathered while building, in chunks (one growing array was copied at every doubling: GBs at 1M passages). */
+const CHUNK = 1 << 20;
+
 export class Bm25Index {
   readonly n: number;
-  private readonly termId = new Map<string, number>();
-  private readonly wordId = new Map<string, number>();
   private readonly avgdl: number;
   private scores: Float32Array;
   private matched: Uint32Array;
+  /** Recently looked-up terms: positions and typo fixes ask for the same few terms many times per answer. */
+  private readonly ids = new Map<string, number>();
 
   constructor(readonly data: IndexData) {
     this.n = data.docLen.length;
-    data.terms.forEach((t, i) => this.termId.set(t, i));
-    data.words.forEach((w, i) => this.wordId.set(w, i));
     let total = 0;
     for (let i = 0; i < this.n; i++) total += data.docLen[i];
     this.avgdl = this.n ? total / this.n : 1;
@@ -43,22 +45,30 @@ export class Bm25Index {
   }
 
   /** Builds the index from document texts (document i is texts[i]). */
-  static build(texts: string[], onProgress?: (done: number) => void): Bm25Index {
+  static build(texts: readonly string[], onProgress?: (done: number) => void): Bm25Index {
+    return Bm25Index.buildFrom(texts.length, (doc) => texts[doc], onProgress);
+  }
+
+  /** Builds the index from `count` documents, asking for each text in turn (document i is text(i)). */
+  static buildFrom(count: number, text: (doc: number) => string, onProgress?: (done: number) => void): Bm25Index {
     const termId = new Map<string, number>();
     const wordDf = new Map<string, number>();
-    const docLen = new Uint16Array(texts.length);
-    // Postings as (term, doc, tf) triples in one growing typed array, sorted by term at the end: per-term JS
-    // arrays held tens of millions of numbers at 1M passages, and the garbage collector spent most of the build on them.
-    let triples = new Uint32Array(1 << 16);
+    const docLen = new Uint16Array(count);
+    // Per document, its distinct terms and their frequencies, in document order; sorted by term at the end.
+    const termChunks: Uint32Array[] = [];
+    const tfChunks: Uint16Array[] = [];
+    const docEnd = new Float64Array(count);
     let n = 0;
     const tf = new Map<number, number>();
-    texts.forEach((text, doc) => {
-      const seen = new Set<string>();
-      const terms = termsOf(text, (w) => {
-        if (seen.has(w)) return;
-        seen.add(w);
-        wordDf.set(w, (wordDf.get(w) ?? 0) + 1);
-      });
+    const seen = new Set<string>();
+    const onWord = (w: string) => {
+      if (seen.has(w)) return;
+      seen.add(w);
+      wordDf.set(w, (wordDf.get(w) ?? 0) + 1);
+    };
+    for (let doc = 0; doc < count; doc++) {
+      seen.clear();
+      const terms = termsOf(text(doc), onWord);
       docLen[doc] = Math.min(terms.length, 65535);
       tf.clear();
       for (const t of terms) {
@@ -66,46 +76,63 @@ export class Bm25Index {
         if (id === undefined) termId.set(t, (id = termId.size));
         tf.set(id, (tf.get(id) ?? 0) + 1);
       }
-      if ((n + tf.size) * 3 > triples.length) {
-        const grown = new Uint32Array(Math.max(triples.length * 2, (n + tf.size) * 3));
-        grown.set(triples);
-        triples = grown;
-      }
       for (const [id, f] of tf) {
-        triples[n * 3] = id;
-        triples[n * 3 + 1] = doc;
-        triples[n++ * 3 + 2] = Math.min(f, 65535);
+        if (n === termChunks.length * CHUNK) {
+          termChunks.push(new Uint32Array(CHUNK));
+          tfChunks.push(new Uint16Array(CHUNK));
+        }
+        termChunks[n >>> 20][n & (CHUNK - 1)] = id;
+        tfChunks[n >>> 20][n & (CHUNK - 1)] = Math.min(f, 65535);
+        n++;
       }
+      docEnd[doc] = n;
       if (onProgress && doc % 5000 === 4999) onProgress(doc + 1);
-    });
+    }
+    // Terms in sorted order, so a saved index is searched as it lies (binary search, no hash map to rebuild).
+    const unsorted = [...termId.keys()];
+    termId.clear();
+    const terms = SortedStrings.sorted([...unsorted]);
+    const rank = new Uint32Array(unsorted.length);
+    {
+      const at = new Map<string, number>();
+      for (let t = 0; t < terms.length; t++) at.set(terms.get(t), t);
+      unsorted.forEach((t, id) => (rank[id] = at.get(t)!));
+    }
     // Counting sort by term; documents stay in ascending order within each term.
-    const offsets = new Uint32Array(termId.size + 1);
-    for (let i = 0; i < n; i++) offsets[triples[i * 3] + 1]++;
-    for (let t = 0; t < termId.size; t++) offsets[t + 1] += offsets[t];
+    const offsets = new Uint32Array(terms.length + 1);
+    for (let i = 0; i < n; i++) offsets[rank[termChunks[i >>> 20][i & (CHUNK - 1)]] + 1]++;
+    for (let t = 0; t < terms.length; t++) offsets[t + 1] += offsets[t];
     const docs = new Uint32Array(n);
     const tfs = new Uint16Array(n);
-    const next = offsets.slice(0, termId.size);
-    for (let i = 0; i < n; i++) {
-      const at = next[triples[i * 3]]++;
-      docs[at] = triples[i * 3 + 1];
-      tfs[at] = triples[i * 3 + 2];
+    const next = offsets.slice(0, terms.length);
+    for (let doc = 0, i = 0; doc < count; doc++) {
+      for (const end = docEnd[doc]; i < end; i++) {
+        const at = next[rank[termChunks[i >>> 20][i & (CHUNK - 1)]]]++;
+        docs[at] = doc;
+        tfs[at] = tfChunks[i >>> 20][i & (CHUNK - 1)];
+      }
     }
-    const words = [...wordDf.keys()];
-    return new Bm25Index({
-      terms: [...termId.keys()],
-      offsets,
-      docs,
-      tfs,
-      docLen,
-      words,
-      wordDf: Uint32Array.from(words, (w) => wordDf.get(w)!),
-    });
+    const words = SortedStrings.sorted([...wordDf.keys()]);
+    const df = new Uint32Array(words.length);
+    for (let w = 0; w < words.length; w++) df[w] = wordDf.get(words.get(w))!;
+    return new Bm25Index({ terms, offsets, docs, tfs, docLen, words, wordDf: df });
+  }
+
+  /** Term id of an index term, or -1. */
+  private id(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.data.terms.find(term);
+      if (this.ids.size >= 10_000) this.ids.clear();
+      this.ids.set(term, id);
+    }
+    return id;
   }
 
   /** Number of documents containing an index term (0 when absent). */
   df(term: string): number {
-    const id = this.termId.get(term);
-    return id === undefined ? 0 : this.data.offsets[id + 1] - this.data.offsets[id];
+    const id = this.id(term);
+    return id < 0 ? 0 : this.data.offsets[id + 1] - this.data.offsets[id];
   }
 
   /**
@@ -113,9 +140,9 @@ export class Bm25Index {
    * looked up in the commoner one by binary search, onward from the last hit.
    */
   together(a: string, b: string): number {
-    const ia = this.termId.get(a);
-    const ib = this.termId.get(b);
-    if (ia === undefined || ib === undefined) return 0;
+    const ia = this.id(a);
+    const ib = this.id(b);
+    if (ia < 0 || ib < 0) return 0;
     const { offsets, docs } = this.data;
     const [rare, common] = offsets[ia + 1] - offsets[ia] <= offsets[ib + 1] - offsets[ib] ? [ia, ib] : [ib, ia];
     let lo = offsets[common];
@@ -136,8 +163,8 @@ export class Bm25Index {
 
   /** Number of documents using a surface word (0 when absent). */
   wordFreq(word: string): number {
-    const id = this.wordId.get(word);
-    return id === undefined ? 0 : this.data.wordDf[id];
+    const id = this.data.words.find(word);
+    return id < 0 ? 0 : this.data.wordDf[id];
   }
 
   idf(term: string): number {
@@ -156,8 +183,8 @@ export class Bm25Index {
     const touched: number[] = [];
     const { k1, b } = bm25Params;
     for (const { term, weight } of query) {
-      const id = this.termId.get(term);
-      if (id === undefined) continue;
+      const id = this.id(term);
+      if (id < 0) continue;
       const idf = this.idf(term) * weight;
       for (let p = offsets[id], end = offsets[id + 1]; p < end; p++) {
         const d = docs[p];

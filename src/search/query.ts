@@ -1,10 +1,10 @@
 // Turns a typed query into weighted index terms, fixing typos against the corpus vocabulary.
-import SearchableMap from 'minisearch/SearchableMap';
 import { isStopWord, termOf, tokenize, type Token } from '../core/text.ts';
 import { findCompounds, hyphenatedForms } from './compounds.ts';
 import { isEnglish, warmEnglish } from './english.ts';
 import { predicate } from '../positions/stance.ts';
 import type { Bm25Index } from './bm25.ts';
+import { fuzzyWords } from './fuzzy.ts';
 
 export interface QueryTerm {
   term: string;
@@ -28,43 +28,42 @@ const MUCH_MORE_FREQUENT = 20;
 /** A word in at most this many passages may itself be a misspelling (and a typed word is checked for typos). */
 const RARE = 3;
 
-/** Radix tree over the corpus vocabulary; built on first use because most queries need no correction. */
 /** The corpus statistics a query is parsed against: a Bm25Index, or one with passages added while serving (src/core/live.ts). */
 export type TermStats = Pick<Bm25Index, 'df' | 'wordFreq' | 'together'>;
 
+/**
+ * The corpus vocabulary as typo fixes see it: searched where it lies in the index (sorted words, src/search/fuzzy.ts),
+ * so nothing is built before the first query with a typo.
+ */
 export class Vocabulary {
-  private map: SearchableMap<number> | null = null;
   /**
-   * `words`: another vocabulary whose tree this one shares, counting with `index` instead (the saved index with the
-   * passages added while serving: their own new words are not in the tree until a rebuild).
+   * `words`: another vocabulary whose words this one searches, counting with `index` instead (the saved index with the
+   * passages added while serving: their own new words are not searched for corrections until a rebuild).
    */
   constructor(
     private readonly index: TermStats & { data?: Bm25Index['data'] },
     private readonly words?: Vocabulary,
   ) {}
 
-  private tree(): SearchableMap<number> {
-    if (this.words) return this.words.tree();
-    if (!this.map) {
-      const m = new SearchableMap<number>();
-      const { words, wordDf } = this.index.data!;
-      // Hyphenated compounds are left out: a typo is corrected to one word, and compounds are read apart (compounds.ts).
-      for (let i = 0; i < words.length; i++) if (words[i].length > 2 && !words[i].includes('-')) m.set(words[i], wordDf[i]);
-      this.map = m;
-    }
-    return this.map;
-  }
-
-  /** Builds the tree, the compound table and the English word list now (call after loading, off the query path). */
+  /** Builds the compound table and loads the English word list now (call after loading, off the query path); the vocabulary itself needs no warming. */
   warm(): void {
-    this.tree();
     if (this.index.data) hyphenatedForms({ data: this.index.data });
     warmEnglish();
   }
 
-  /** Vocabulary words within `edits` insertions, deletions or substitutions of `word`, with their frequencies. */
-  private *within(word: string, edits: number): Iterable<[string, number]> {
-    for (const [cand, [df]] of this.tree().fuzzyGet(word, edits)) yield [cand, df];
+  /**
+   * Vocabulary words within `edits` insertions, deletions or substitutions of `word`, with their frequencies, in
+   * sorted order (of equally good corrections, the first in that order wins). Words of one or two letters and
+   * hyphenated compounds are left out: a typo is corrected to one word, and compounds are read apart (compounds.ts).
+   */
+  private within(word: string, edits: number): Array<[string, number]> {
+    if (this.words) return this.words.within(word, edits);
+    const out: Array<[string, number]> = [];
+    const { words, wordDf } = this.index.data!;
+    fuzzyWords(words, word, edits, (i, cand) => {
+      if (cand.length > 2 && !cand.includes('-')) out.push([cand, wordDf[i]]);
+    });
+    return out;
   }
 
   /** Vocabulary words that are `word` with two neighbouring letters swapped. */

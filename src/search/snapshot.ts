@@ -1,62 +1,132 @@
 // Saves and loads the built index as one versioned, checksummed file; anything off is refused, never half-loaded.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// Loading reads each section into a typed array as it lies (no parsing per passage or term) and checks the whole
+// file's checksum on the way; passage texts stay in the file, read when an answer shows them (passage-store.ts).
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Passage } from '../core/types.ts';
 import type { Problem } from '../corpus/types.ts';
 import { Bm25Index, type IndexData } from './bm25.ts';
-import { decodePassages, encodePassages } from './passage-codec.ts';
+import { encodePassages, type PassageSections } from './passage-codec.ts';
+import { PassageStore } from './passage-store.ts';
+import { SortedStrings, Strings } from './strings.ts';
+import { Groups, HashTable } from './tables.ts';
 
 /** Bump when the file layout, the tokenizer or the passage shape changes: older files are then rebuilt. */
-export const FORMAT_VERSION = 10;
+export const FORMAT_VERSION = 11;
 const MAGIC = 'CRUXIDX\n';
 
 export interface Snapshot {
   fingerprint: string;
   builtAt: string;
+  /** Every passage in corpus order, made on access (read-only). */
   passages: Passage[];
+  /** The same passages with their lookups (by id, record, reply structure, copies) and corpus facts. */
+  store: PassageStore;
   /** Index document i is passages[docPassage[i]]. */
   docPassage: Uint32Array;
   index: Bm25Index;
   problems: Problem[];
 }
 
-type Section = { name: string; kind: 'json' | 'u32' | 'u16' | 'bytes'; offset: number; length: number };
+/** A snapshot over passages in memory (what a build gives before it is saved). */
+export function snapshotOf(o: { fingerprint: string; builtAt: string; passages: Passage[]; docPassage: Uint32Array; index: Bm25Index; problems: Problem[] }): Snapshot {
+  const sections = encodePassages(o.passages);
+  const store = new PassageStore(sections, { bytes: sections.text });
+  return { fingerprint: o.fingerprint, builtAt: o.builtAt, passages: store.array, store, docPassage: o.docPassage, index: o.index, problems: o.problems };
+}
+
+type Kind = 'json' | 'u32' | 'u16' | 'f64' | 'bytes';
+type Section = { name: string; kind: Kind; offset: number; length: number };
+type Value = Uint8Array | Uint16Array | Uint32Array | Float64Array | unknown;
+
+/** The sections of a snapshot, in file order. `text` is the only one not read on load. */
+function sectionsOf(s: Snapshot): Array<[string, Kind, Value]> {
+  const p = s.store.s;
+  const d = s.index.data;
+  return [
+    ['problems', 'json', s.problems],
+    ['facts', 'json', p.facts],
+    ['raw', 'json', p.raw],
+    ['strings', 'bytes', p.strings.bytes],
+    ['stringEnds', 'u32', p.strings.ends],
+    ['cols', 'u32', p.cols],
+    ['scores', 'f64', p.scores],
+    ['sources', 'u32', p.sources],
+    ['ids', 'u32', p.ids.slots],
+    ['records', 'u32', p.records],
+    ['recordIds', 'u32', p.recordIds.slots],
+    ...groups('paragraphs', p.paragraphs),
+    ...groups('replies', p.replies),
+    ...groups('quotedIn', p.quotedIn),
+    ...groups('copies', p.copies),
+    ['titled', 'u32', p.titled],
+    ['terms', 'bytes', d.terms.bytes],
+    ['termEnds', 'u32', d.terms.ends],
+    ['offsets', 'u32', d.offsets],
+    ['docs', 'u32', d.docs],
+    ['tfs', 'u16', d.tfs],
+    ['docLen', 'u16', d.docLen],
+    ['words', 'bytes', d.words.bytes],
+    ['wordEnds', 'u32', d.words.ends],
+    ['wordDf', 'u32', d.wordDf],
+    ['docPassage', 'u32', s.docPassage],
+    ['text', 'bytes', null],
+  ];
+}
+
+function groups(name: string, g: Groups): Array<[string, Kind, Value]> {
+  return [
+    [`${name}.ends`, 'u32', g.ends],
+    [`${name}.values`, 'u32', g.values],
+    [`${name}.keys`, 'u32', g.keys ?? new Uint32Array(0)],
+  ];
+}
 
 /** Writes the snapshot atomically (temp file, then rename), so a crash never leaves a half-written index. */
 export function saveSnapshot(path: string, s: Snapshot): number {
-  const d = s.index.data;
-  const p = encodePassages(s.passages);
-  const parts: Array<[string, Section['kind'], Buffer]> = [
-    ['passageMeta', 'bytes', p.meta],
-    ['passageText', 'bytes', p.text],
-    ['passageColumns', 'u32', bytes(p.columns)],
-    ['problems', 'json', Buffer.from(JSON.stringify(s.problems))],
-    ['terms', 'json', Buffer.from(JSON.stringify(d.terms))],
-    ['words', 'json', Buffer.from(JSON.stringify(d.words))],
-    ['offsets', 'u32', bytes(d.offsets)],
-    ['docs', 'u32', bytes(d.docs)],
-    ['tfs', 'u16', bytes(d.tfs)],
-    ['docLen', 'u16', bytes(d.docLen)],
-    ['wordDf', 'u32', bytes(d.wordDf)],
-    ['docPassage', 'u32', bytes(s.docPassage)],
-  ];
+  const parts = sectionsOf(s).map(([name, kind, value]): [string, Kind, Uint8Array] => [name, kind, name === 'text' ? textOf(s.store) : bytes(kind, value)]);
   const sections: Section[] = [];
   let offset = 0;
   for (const [name, kind, buf] of parts) {
     sections.push({ name, kind, offset, length: buf.length });
     offset += buf.length;
   }
-  const body = Buffer.concat(parts.map((p) => p[2]));
-  const core: HeaderCore = { format: FORMAT_VERSION, fingerprint: s.fingerprint, builtAt: s.builtAt, size: body.length, sections };
-  const header = Buffer.from(JSON.stringify({ ...core, crc32: checksum(core, body) }));
+  const core: HeaderCore = { format: FORMAT_VERSION, fingerprint: s.fingerprint, builtAt: s.builtAt, size: offset, sections };
+  let crc = crc32(coreText(core));
+  for (const [, , buf] of parts) crc = more(crc, buf);
+  const header = Buffer.from(JSON.stringify({ ...core, crc32: crc }));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length);
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, Buffer.concat([Buffer.from(MAGIC), len, header, body]));
+  const fd = openSync(tmp, 'w');
+  try {
+    for (const buf of [Buffer.from(MAGIC), len, header, ...parts.map((p) => p[2])]) writeAll(fd, buf);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, path);
-  return MAGIC.length + 4 + header.length + body.length;
+  return MAGIC.length + 4 + header.length + offset;
+}
+
+function writeAll(fd: number, buf: Uint8Array): void {
+  for (let at = 0; at < buf.length; ) at += writeSync(fd, buf, at, buf.length - at);
+}
+
+/** The text blob of a store, wherever it lies. */
+function textOf(store: PassageStore): Uint8Array {
+  const t = store.texts;
+  if ('bytes' in t) return t.bytes;
+  const buf = Buffer.allocUnsafe(t.length);
+  for (let at = 0; at < t.length; ) at += readSync(t.fd, buf, at, t.length - at, t.offset + at);
+  return buf;
+}
+
+function bytes(kind: Kind, value: Value): Uint8Array {
+  if (kind === 'json') return Buffer.from(JSON.stringify(value));
+  const a = value as Uint8Array;
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
 interface HeaderCore {
@@ -72,13 +142,13 @@ interface HeaderCore {
  * CRC-32 catches damage (not tampering: the index is rebuilt from files the same user can write) at several GB/s;
  * SHA-256 took a fifth of the load time at 100k passages.
  */
-function checksum(h: HeaderCore, body: Buffer): number {
-  const core = JSON.stringify({ format: h.format, fingerprint: h.fingerprint, builtAt: h.builtAt, size: h.size, sections: h.sections });
-  return crc32(body, crc32(core));
+function coreText(h: HeaderCore): string {
+  return JSON.stringify({ format: h.format, fingerprint: h.fingerprint, builtAt: h.builtAt, size: h.size, sections: h.sections });
 }
 
-function bytes(a: Uint32Array | Uint16Array): Buffer {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+/** Adds bytes to a running CRC-32. Empty input is skipped: zlib gives 0 for an empty buffer with no memory behind it. */
+function more(crc: number, buf: Uint8Array): number {
+  return buf.length ? crc32(buf, crc) : crc;
 }
 
 export class SnapshotError extends Error {
@@ -90,21 +160,48 @@ export class SnapshotError extends Error {
   }
 }
 
+/** Bytes read at a time while checking the text blob's part of the checksum. */
+const CHUNK = 4 << 20;
+
 /** Loads a snapshot, checking magic, version, fingerprint, length and checksum before using any of it. */
 export function loadSnapshot(path: string, fingerprint: string): Snapshot {
-  let file: Buffer;
+  let fd: number;
   try {
-    file = readFileSync(path);
+    fd = openSync(path, 'r');
   } catch {
     throw new SnapshotError('missing', 'no saved index');
   }
-  if (file.length < MAGIC.length + 4 || file.subarray(0, MAGIC.length).toString() !== MAGIC) {
+  let kept = false;
+  try {
+    const snap = read(fd, fingerprint);
+    kept = true;
+    return snap;
+  } finally {
+    if (!kept) closeSync(fd);
+  }
+}
+
+function read(fd: number, fingerprint: string): Snapshot {
+  const size = fstatSync(fd).size;
+  const at = (pos: number, length: number): Buffer => {
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(fd, buf, got, length - got, pos + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  };
+  const head = at(0, MAGIC.length + 4);
+  if (head.length < MAGIC.length + 4 || head.subarray(0, MAGIC.length).toString() !== MAGIC) {
     throw new SnapshotError('corrupt', 'saved index is not a Crux index file');
   }
-  const hlen = file.readUInt32LE(MAGIC.length);
+  const hlen = head.readUInt32LE(MAGIC.length);
   let header: HeaderCore & { crc32: number };
   try {
-    header = JSON.parse(file.subarray(MAGIC.length + 4, MAGIC.length + 4 + hlen).toString());
+    if (MAGIC.length + 4 + hlen > size) throw new Error('cut');
+    header = JSON.parse(at(MAGIC.length + 4, hlen).toString());
   } catch {
     throw new SnapshotError('corrupt', 'saved index has an unreadable header');
   }
@@ -115,56 +212,115 @@ export function loadSnapshot(path: string, fingerprint: string): Snapshot {
     throw new SnapshotError('version', `saved index is format ${header.format}, this Crux reads format ${FORMAT_VERSION}`);
   }
   if (header.fingerprint !== fingerprint) throw new SnapshotError('stale', 'corpus changed since the index was built');
-  const body = file.subarray(MAGIC.length + 4 + hlen);
-  if (body.length !== header.size) throw new SnapshotError('corrupt', `saved index is truncated (${body.length} of ${header.size} bytes)`);
-  if (checksum(header, body) !== header.crc32) {
-    throw new SnapshotError('corrupt', 'saved index fails its checksum');
-  }
+  const base = MAGIC.length + 4 + hlen;
+  const body = size - base;
+  if (body !== header.size) throw new SnapshotError('corrupt', `saved index is truncated (${body} of ${header.size} bytes)`);
+  // Each section in turn, in file order, so the checksum runs over the file once; the text blob only for the checksum.
+  const values = new Map<string, Value>();
+  let crc = crc32(coreText(header));
+  let expect = 0;
+  let textSection: Section | null = null;
   try {
-    return decode(header, body, fingerprint);
+    for (const s of header.sections) {
+      if (s.offset !== expect || !(s.length >= 0) || s.offset + s.length > body) throw new Error(`section ${s.name} is out of place`);
+      expect = s.offset + s.length;
+      if (s.name === 'text') {
+        textSection = s;
+        for (let pos = 0; pos < s.length; pos += CHUNK) crc = more(crc, at(base + s.offset + pos, Math.min(CHUNK, s.length - pos)));
+        continue;
+      }
+      const raw = at(base + s.offset, s.length);
+      crc = more(crc, raw);
+      values.set(s.name, s.kind === 'json' ? raw : view(s.kind, raw));
+    }
+  } catch (e) {
+    throw new SnapshotError('corrupt', `saved index does not decode (${(e as Error).message})`);
+  }
+  if (expect !== body || crc !== header.crc32) throw new SnapshotError('corrupt', 'saved index fails its checksum');
+  try {
+    return decode(header, values, { fd, offset: base + textSection!.offset, length: textSection!.length }, fingerprint);
   } catch (e) {
     if (e instanceof SnapshotError) throw e;
     throw new SnapshotError('corrupt', `saved index does not decode (${(e as Error).message})`);
   }
 }
 
-/** Turns the checked body into a snapshot, refusing sections that do not fit together. */
-function decode(header: HeaderCore, body: Buffer, fingerprint: string): Snapshot {
-  const get = (name: string) => {
+/** A typed array over a section's bytes (each section is read into its own buffer, so it is aligned). */
+function view(kind: Kind, raw: Buffer): Value {
+  const { buffer, byteOffset, byteLength } = raw;
+  // Buffer.allocUnsafe may hand out a slice of a shared pool: copy small sections into a buffer of their own.
+  const own = byteOffset % 8 === 0 ? buffer : raw.buffer.slice(byteOffset, byteOffset + byteLength);
+  const off = byteOffset % 8 === 0 ? byteOffset : 0;
+  const width = kind === 'u32' ? 4 : kind === 'u16' ? 2 : kind === 'f64' ? 8 : 1;
+  if (byteLength % width) throw new Error(`a ${kind} section of ${byteLength} bytes`);
+  if (kind === 'u32') return new Uint32Array(own, off, byteLength / 4);
+  if (kind === 'u16') return new Uint16Array(own, off, byteLength / 2);
+  if (kind === 'f64') return new Float64Array(own, off, byteLength / 8);
+  return new Uint8Array(own, off, byteLength);
+}
+
+/** Turns the checked sections into a snapshot, refusing sections that do not fit together. */
+function decode(header: HeaderCore, values: Map<string, Value>, text: { fd: number; offset: number; length: number }, fingerprint: string): Snapshot {
+  const get = <T>(name: string, kind: Kind): T => {
     const s = header.sections.find((x) => x.name === name);
-    if (!s) throw new SnapshotError('corrupt', `saved index lacks its ${name} section`);
-    const raw = body.subarray(s.offset, s.offset + s.length);
-    if (s.kind === 'json') return JSON.parse(raw.toString());
-    if (s.kind === 'bytes') return raw;
-    const copy = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
-    return s.kind === 'u32' ? new Uint32Array(copy) : new Uint16Array(copy);
+    if (!s || s.kind !== kind || !values.has(name)) throw new SnapshotError('corrupt', `saved index lacks its ${name} section`);
+    const v = values.get(name);
+    return (kind === 'json' ? JSON.parse((v as Buffer).toString()) : v) as T;
+  };
+  const u32 = (name: string) => get<Uint32Array>(name, 'u32');
+  const group = (name: string, sparse: boolean) => new Groups(u32(`${name}.ends`), u32(`${name}.values`), sparse ? u32(`${name}.keys`) : null);
+  const sections: PassageSections = {
+    strings: new Strings(get('strings', 'bytes'), u32('stringEnds')),
+    cols: u32('cols'),
+    scores: get('scores', 'f64'),
+    sources: u32('sources'),
+    text: new Uint8Array(0),
+    raw: get('raw', 'json'),
+    ids: new HashTable(u32('ids')),
+    records: u32('records'),
+    recordIds: new HashTable(u32('recordIds')),
+    paragraphs: group('paragraphs', false),
+    replies: group('replies', false),
+    quotedIn: group('quotedIn', true),
+    copies: group('copies', true),
+    titled: u32('titled'),
+    facts: get('facts', 'json'),
   };
   const data: IndexData = {
-    terms: get('terms'),
-    words: get('words'),
-    offsets: get('offsets'),
-    docs: get('docs'),
-    tfs: get('tfs'),
-    docLen: get('docLen'),
-    wordDf: get('wordDf'),
+    terms: new SortedStrings(get('terms', 'bytes'), u32('termEnds')),
+    offsets: u32('offsets'),
+    docs: u32('docs'),
+    tfs: get('tfs', 'u16'),
+    docLen: get('docLen', 'u16'),
+    words: new SortedStrings(get('words', 'bytes'), u32('wordEnds')),
+    wordDf: u32('wordDf'),
   };
-  const passages: Passage[] = decodePassages({ meta: get('passageMeta'), text: get('passageText'), columns: get('passageColumns') });
-  const docPassage: Uint32Array = get('docPassage');
-  const fits =
-    Array.isArray(passages) &&
-    data.offsets.length === data.terms.length + 1 &&
-    data.offsets[data.terms.length] === data.docs.length &&
-    data.docs.length === data.tfs.length &&
-    data.wordDf.length === data.words.length &&
-    data.docLen.length === docPassage.length &&
-    docPassage.every((i) => i < passages.length);
-  if (!fits) throw new SnapshotError('corrupt', 'saved index sections do not fit together');
+  const docPassage = u32('docPassage');
+  const store = new PassageStore(sections, text);
+  const n = store.length;
+  let ok = store.fits() && data.offsets.length === data.terms.length + 1 && data.offsets[data.terms.length] === data.docs.length;
+  ok &&= data.docs.length === data.tfs.length && data.wordDf.length === data.words.length && data.docLen.length === docPassage.length;
+  ok &&= stringsFit(data.terms) && stringsFit(data.words);
+  for (let i = 0; ok && i < docPassage.length; i++) ok = docPassage[i] < n;
+  for (let t = 0; ok && t < data.terms.length; t++) ok = data.offsets[t] <= data.offsets[t + 1];
+  for (let i = 0; ok && i < data.docs.length; i++) ok = data.docs[i] < docPassage.length;
+  if (!ok) throw new SnapshotError('corrupt', 'saved index sections do not fit together');
   return {
     fingerprint,
     builtAt: header.builtAt,
-    passages,
-    problems: get('problems'),
+    passages: store.array,
+    store,
+    problems: get('problems', 'json'),
     docPassage,
     index: new Bm25Index(data),
   };
+}
+
+function stringsFit(s: Strings): boolean {
+  let prev = 0;
+  for (const e of s.ends) {
+    if (e < prev) return false;
+    prev = e;
+  }
+  return prev === s.bytes.length;
 }

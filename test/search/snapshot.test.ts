@@ -3,6 +3,7 @@ import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, truncateSy
 import { join } from 'node:path';
 import { buildSnapshot, corpusFingerprint, openEngine, type Engine } from '../../src/core/engine.ts';
 import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError } from '../../src/search/snapshot.ts';
+import { loadCorpus } from '../../src/corpus/load.ts';
 import { fixtureCopy, tempDir } from '../cli/helpers.ts';
 
 const QUERIES = ['hyperstition prophecy', 'predictions', 'hyperstiton', 'agency'];
@@ -66,7 +67,9 @@ describe('the saved index', () => {
     const path = join(dir, 'cache', 'index.bin');
     saveSnapshot(path, built);
     const loaded = loadSnapshot(path, built.fingerprint);
-    expect(loaded.passages).toStrictEqual(built.passages);
+    const original = loadCorpus([dir]).passages;
+    expect([...built.passages]).toStrictEqual(original);
+    expect([...loaded.passages]).toStrictEqual(original);
     expect(loaded.passages.some((p) => p.dupOf)).toBe(true); // the copy in thread t2 kept its link
     expect(loaded.passages.find((p) => p.text.includes('Second'))?.parent).toBe('a');
     expect(loaded.passages.find((p) => p.id === 'd')?.text).toBe('A lone surrogate \uD800 that UTF-8 cannot carry.');
