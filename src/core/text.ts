@@ -158,18 +158,26 @@ export function compoundTerm(hyphenated: string): string {
  */
 export function termsOf(text: string, onWord?: (folded: string) => void): string[] {
   const out: string[] = [];
-  eachWordAndCompound(
-    text,
-    (w) => {
-      onWord?.(w);
-      if (!STOP.has(w)) out.push(termOf(w));
-    },
-    (joined) => {
-      onWord?.(joined);
-      out.push(compoundTerm(joined));
-    },
-  );
+  eachIndexWord(text, (w) => {
+    onWord?.(w);
+    const t = indexTermOf(w);
+    if (t !== null) out.push(t);
+  });
   return out;
+}
+
+/**
+ * Every folded word of a text, stop words too, each hyphenated compound as written with hyphens after its parts: the
+ * words termsOf reads, in its order. A compound is the only kind of word holding a hyphen.
+ */
+export function eachIndexWord(text: string, fn: (word: string) => void): void {
+  eachWordAndCompound(text, fn, fn);
+}
+
+/** The index term a word of eachIndexWord gives (null for a stop word): the same word always gives the same term. */
+export function indexTermOf(word: string): string | null {
+  if (word.includes('-')) return compoundTerm(word);
+  return STOP.has(word) ? null : termOf(word);
 }
 
 /** Made on first use: creating it loads ICU's sentence rules (about 20 ms), which many commands never need. */

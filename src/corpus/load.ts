@@ -30,9 +30,18 @@ export interface LoadOptions {
   onFile?: (done: number, total: number, records: number) => void;
   /** What earlier loads read, so unchanged files are not parsed again (incremental indexing); updated as files are read. */
   cache?: ReadCache;
+  /** Files are cached until they add up to this many bytes (default MAX_CACHED_BYTES). */
+  cacheBytes?: number;
   /** Read only these files of the corpus (absolute paths), each as a full load reads it (a file changed while serving). */
   only?: string[];
 }
+
+/**
+ * Files are kept in the read cache (incremental indexing) until they add up to this many bytes; later ones are read
+ * again at every build. A cached read is larger than its file (JSON of every paragraph with its source) and no faster
+ * to read back than a large file is to parse: at a million records it was a 530 MB cache beside the index.
+ */
+export const MAX_CACHED_BYTES = 64 * 2 ** 20;
 
 /** Lists the files a corpus path stands for: the file itself, or every file below a folder (sorted, recursive). */
 export function listCorpusFiles(paths: string[], problems: Problem[]): string[] {
@@ -149,6 +158,7 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
   };
   const folderReads = readFolders(files, roots, relOf, (path) => meta.get(path), opts.format, problems, opts.cache);
   let done = 0;
+  let cachedBytes = 0;
   const records = new Set<string>();
   let lastRecords = 0;
   const progress = () => {
@@ -235,7 +245,7 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
       problems.push({ file: path, message: `could not be read as ${reader.name} (${(e as Error).message}); skipped` });
     }
     if (drafts.length === before) problems.push({ file: path, message: 'no text found; nothing indexed' });
-    if (opts.cache) {
+    if (opts.cache && (cachedBytes += st.size) <= (opts.cacheBytes ?? MAX_CACHED_BYTES)) {
       const sig = signature(path);
       if (sig) {
         opts.cache.set(path, { files: [sig], meta: metaKey, drafts: drafts.slice(before), problems: problems.slice(problemsBefore) });

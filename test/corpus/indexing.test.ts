@@ -3,6 +3,8 @@ import { appendFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runIndex } from '../../src/cli/indexer.ts';
+import { memoryReadCache } from '../../src/corpus/cache.ts';
+import { loadCorpus } from '../../src/corpus/load.ts';
 import type { Engine } from '../../src/core/engine.ts';
 import { copyFixture, REPO, tempDir } from './helpers.ts';
 
@@ -32,6 +34,17 @@ describe('crux index: incremental', () => {
     const changed = await index(corpus, cache);
     expect(summary(changed.err)).toMatch(/\(5 unchanged, 1 read\)/);
     expect(changed.engine!.ask('La Hague reprocessing').passages[0].text).toBe('Reprocessing spent fuel is what France does at La Hague.');
+  });
+
+  it('keeps files in the read cache only up to its byte budget: later files are read again at every build', () => {
+    const corpus = copyFixture('corpus');
+    const notes = join(corpus, 'notes.md');
+    const cache = memoryReadCache();
+    loadCorpus(corpus, { cache, cacheBytes: 1 });
+    expect(cache.get(notes)).toBeUndefined();
+    const all = memoryReadCache();
+    loadCorpus(corpus, { cache: all });
+    expect(all.get(notes)?.drafts.length).toBeGreaterThan(0);
   });
 
   it('reuses a file whose time changed but whose content did not (content hash)', async () => {
