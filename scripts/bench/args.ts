@@ -6,6 +6,8 @@ import { ENTRY } from './paths.ts';
 
 export interface Args {
   sizes: number[];
+  /** plain (text files) and forum (one JSONL file of records with authors and threads). */
+  shapes: Array<'plain' | 'forum'>;
   quick: boolean;
   only: string[] | null;
   dir: string;
@@ -28,7 +30,7 @@ export function sizeLabel(n: number): string {
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { sizes: [], quick: false, only: null, dir: join(tmpdir(), 'crux-bench'), child: null, rest: {} };
+  const a: Args = { sizes: [], shapes: ['plain', 'forum'], quick: false, only: null, dir: join(tmpdir(), 'crux-bench'), child: null, rest: {} };
   let sizesGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -41,6 +43,10 @@ export function parseArgs(argv: string[]): Args {
     if (flag === '--sizes') {
       a.sizes = value().split(',').filter(Boolean).map(parseSize);
       sizesGiven = true;
+    } else if (flag === '--shapes') {
+      const shapes = value().split(',').map((x) => x.trim());
+      if (!shapes.length || shapes.some((x) => x !== 'plain' && x !== 'forum')) throw new Error('--shapes: plain, forum or both (plain,forum)');
+      a.shapes = shapes as Args['shapes'];
     } else if (flag === '--quick') a.quick = true;
     else if (flag === '--only') a.only = value().split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
     else if (flag === '--dir') a.dir = resolve(value());

@@ -119,29 +119,19 @@ function seedSentences(): { sentences: string[]; words: string[] } {
 const PER_FILE = 10_000;
 const MAX_PASSAGE = 1400; // below Crux's 1,500-character windowing, so every generated line is one passage
 
-/** Generates (or reuses) a corpus of `n` passages; returns its folder. */
-export async function ensureCorpus(dir: string, n: number, log: (s: string) => void): Promise<string> {
-  const final = join(dir, `corpus-v${GEN_VERSION}-${sizeLabel(n)}`);
-  if (existsSync(join(final, '.done'))) return final;
-  // Written to a folder of this run's own, then renamed: two runs at once never see half a corpus.
-  const out = join(dir, `.corpus-v${GEN_VERSION}-${sizeLabel(n)}-${process.pid}`);
-  const done = join(out, '.done');
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
+/**
+ * The generator of a corpus of `n` passages: each call returns the next passage, unique after folding. The same `n`
+ * gives the same passages in the same order, whatever shape they are written in (plain text or forum records).
+ */
+export async function passageMaker(n: number): Promise<() => string> {
   const { fold } = await import('../../src/core/text.ts');
-  const t0 = performance.now();
   const { sentences, words } = seedSentences();
   const lex = new Lexicon(words);
   const r = rng(0xc0ffee + n);
   const seen = new Set<number>();
   const WORD = /[A-Za-z][A-Za-z]*/g;
-  let made = 0;
-  let file = 0;
-  let chars = 0;
-  while (made < n) {
-    const lines: string[] = [];
-    const target = Math.min(PER_FILE, n - made);
-    while (lines.length < target) {
+  return () => {
+    for (;;) {
       const x0 = r();
       const k = x0 < 0.5 ? 1 : x0 < 0.8 ? 2 : x0 < 0.92 ? 3 : 4; // 1-4 sentences, about 1.8 on average
       let text = '';
@@ -164,21 +154,61 @@ export async function ensureCorpus(dir: string, n: number, log: (s: string) => v
       const h = hash32(key) * 2 ** 21 + (hash32(key + '\u0001') & 0x1fffff);
       if (seen.has(h) || !key) continue;
       seen.add(h);
-      lines.push(text);
-      chars += text.length;
+      return text;
     }
-    const ws = createWriteStream(join(out, `part-${String(file++).padStart(4, '0')}.txt`));
-    await new Promise<void>((ok, fail) => {
-      ws.on('error', fail);
-      ws.end(lines.join('\n\n') + '\n', () => ok());
-    });
-    made += lines.length;
-    if (n >= 100_000 && made % 100_000 === 0) log(`  generating ${sizeLabel(n)}: ${made.toLocaleString('en')} passages`);
-  }
-  writeFileSync(done, JSON.stringify({ passages: n, chars, seconds: (performance.now() - t0) / 1000 }));
+  };
+}
+
+/** Writes `text` to a file and waits until it is on disk. */
+export async function writeAll(path: string, text: string): Promise<void> {
+  const ws = createWriteStream(path);
+  await new Promise<void>((ok, fail) => {
+    ws.on('error', fail);
+    ws.end(text, () => ok());
+  });
+}
+
+/**
+ * Generates (or reuses) a corpus in folder `name` under `dir`: `write` fills the folder given, which is renamed into
+ * place only when complete, so two runs at once never see half a corpus. Returns the folder.
+ */
+export async function cachedCorpus(dir: string, name: string, write: (out: string) => Promise<object>): Promise<string> {
+  const final = join(dir, name);
+  if (existsSync(join(final, '.done'))) return final;
+  const out = join(dir, `.${name}-${process.pid}`);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const t0 = performance.now();
+  const facts = await write(out);
+  writeFileSync(join(out, '.done'), JSON.stringify({ ...facts, seconds: (performance.now() - t0) / 1000 }));
   rmSync(final, { recursive: true, force: true });
   renameSync(out, final);
-  log(`  generated ${sizeLabel(n)} passages (${(chars / 1e6).toFixed(0)} M chars, avg ${Math.round(chars / n)}) in ${((performance.now() - t0) / 1000).toFixed(1)} s -> ${final}`);
+  return final;
+}
+
+/** Generates (or reuses) a plain corpus of `n` passages (text files, one passage a paragraph); returns its folder. */
+export async function ensureCorpus(dir: string, n: number, log: (s: string) => void): Promise<string> {
+  const t0 = performance.now();
+  let chars = 0;
+  const final = await cachedCorpus(dir, `corpus-v${GEN_VERSION}-${sizeLabel(n)}`, async (out) => {
+    const next = await passageMaker(n);
+    let made = 0;
+    let file = 0;
+    while (made < n) {
+      const lines: string[] = [];
+      const target = Math.min(PER_FILE, n - made);
+      while (lines.length < target) {
+        const text = next();
+        lines.push(text);
+        chars += text.length;
+      }
+      await writeAll(join(out, `part-${String(file++).padStart(4, '0')}.txt`), lines.join('\n\n') + '\n');
+      made += lines.length;
+      if (n >= 100_000 && made % 100_000 === 0) log(`  generating ${sizeLabel(n)}: ${made.toLocaleString('en')} passages`);
+    }
+    log(`  generated ${sizeLabel(n)} passages (${(chars / 1e6).toFixed(0)} M chars, avg ${Math.round(chars / n)}) in ${((performance.now() - t0) / 1000).toFixed(1)} s -> ${join(dir, `corpus-v${GEN_VERSION}-${sizeLabel(n)}`)}`);
+    return { passages: n, chars };
+  });
   return final;
 }
 

@@ -5,10 +5,11 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, sizeLabel } from './args.ts';
 import { ensureCorpus } from './corpus.ts';
+import { ensureForumCorpus } from './forum.ts';
 import { runExtensions } from './extensions.ts';
 import { ROOT, SEED } from './paths.ts';
 import { QUERIES } from './queries.ts';
-import { cpuRowOf, fmtMb, fmtMs, fmtS, rowOf, table, targets, type Cell } from './report.ts';
+import { cpuRowOf, fmtMb, fmtMs, fmtS, label, rowOf, table, targets, type Cell } from './report.ts';
 import { spawnChild } from './spawn.ts';
 import { LIBS, type BenchContext, type BuildResult, type Latency, type QueryResult } from './types.ts';
 
@@ -27,17 +28,20 @@ export async function main(): Promise<void> {
   console.log(`Corpora and saved indexes: ${args.dir}; load average at start: ${load()} (other processes slow every figure)`);
   console.log(
     `Query mix: ${QUERIES.length} queries (single words, topics, questions, 7 with typos), top 10. MiniSearch: recommended setup ` +
-      `(OR, fuzzy 0.2 for terms > 4 chars, prefix > 3, stop words, terms in > 5% of passages dropped). fuse.js: default options.`,
+      `(OR, fuzzy 0.2 for terms > 4 chars, prefix > 3, stop words, terms in > 5% of passages dropped). fuse.js: default options. FlexSearch: default (strict) tokenizer, no BM25.`,
   );
   const cells: Cell[] = [];
   if (libs.length) {
-    for (const size of args.sizes) {
-      const corpus = await ensureCorpus(args.dir, size, log);
+    for (const size of args.sizes) for (const shape of args.shapes) {
+      // The other libraries index only the texts, which are the same in both shapes: the forum shape is Crux's alone.
+      const shapeLibs = shape === 'plain' ? libs : libs.filter((l) => l === 'crux');
+      if (!shapeLibs.length) continue;
+      const corpus = shape === 'plain' ? await ensureCorpus(args.dir, size, log) : await ensureForumCorpus(args.dir, size, log);
       const big = size > 200_000;
-      for (const lib of libs) {
-        const snap = join(args.dir, `snap-${process.pid}-${sizeLabel(size)}-${lib}`);
+      for (const lib of shapeLibs) {
+        const snap = join(args.dir, `snap-${process.pid}-${sizeLabel(size)}-${shape}-${lib}`);
         const heapMb = big ? 8192 : 4096;
-        const cell: Cell = { size, lib, build: null, query: null };
+        const cell: Cell = { size, shape, lib, build: null, query: null };
         cells.push(cell);
         log(`${sizeLabel(size)} ${lib}: building…`);
         cell.build = await spawnChild<BuildResult>('build', { lib, corpus, snap }, { heapMb, timeoutS: big ? 1800 : 600, quick: args.quick, dir: args.dir });
@@ -63,30 +67,31 @@ export async function main(): Promise<void> {
     console.log(table(cells.map(cpuRowOf)));
     const notes = new Set<string>();
     for (const c of cells) {
-      if (c.build && !c.build.ok) notes.add(`${sizeLabel(c.size)} ${c.lib}: build failed: ${c.build.error}`);
-      if (c.query && !c.query.ok) notes.add(`${sizeLabel(c.size)} ${c.lib}: load/query failed: ${c.query.error}`);
+      if (c.build && !c.build.ok) notes.add(`${label(c)} ${c.lib}: build failed: ${c.build.error}`);
+      if (c.query && !c.query.ok) notes.add(`${label(c)} ${c.lib}: load/query failed: ${c.query.error}`);
       const q = c.query?.ok ? c.query.value : null;
-      if (q?.query.capped) notes.add(`* ${sizeLabel(c.size)}: ${q.query.capped}`);
+      if (q?.query.capped) notes.add(`* ${label(c)}: ${q.query.capped}`);
       if (q) {
         const slow = (l: Latency) => l.slowest.map(([qq, ms]) => `"${qq}" ${fmtMs(ms)}`).join(', ');
-        notes.add(`${sizeLabel(c.size)} ${c.lib}: slowest queries (median ms): ${slow(q.query)}`);
-        if (q.ask) notes.add(`${sizeLabel(c.size)} ${c.lib}: slowest answers (median ms): ${slow(q.ask)}`);
+        notes.add(`${label(c)} ${c.lib}: slowest queries (median ms): ${slow(q.query)}`);
+        if (q.ask) notes.add(`${label(c)} ${c.lib}: slowest answers (median ms): ${slow(q.ask)}`);
         if (q.parts) {
           const parts = Object.entries(q.parts).map(([k, v]) => `${k} ${fmtMs(v.p50)} / ${fmtMs(v.p99)}`);
-          notes.add(`${sizeLabel(c.size)} crux: query p50 / p99 by part (ms): ${parts.join('; ')}`);
+          notes.add(`${label(c)} crux: query p50 / p99 by part (ms): ${parts.join('; ')}`);
         }
-        if (q.vocabulary) notes.add(`${sizeLabel(c.size)} crux: ${q.vocabulary.terms.toLocaleString('en')} index terms, ${q.vocabulary.words.toLocaleString('en')} surface words`);
+        if (q.vocabulary) notes.add(`${label(c)} crux: ${q.vocabulary.terms.toLocaleString('en')} index terms, ${q.vocabulary.words.toLocaleString('en')} surface words`);
       }
-      if (q?.vocabTreeS !== undefined) notes.add(`Crux ${sizeLabel(c.size)}: typo-correction tree built on the first query that needs it: ${fmtS(q.vocabTreeS)} s (not in "load s", in "heap MB")`);
+      if (q?.vocabTreeS !== undefined) notes.add(`Crux ${label(c)}: warm() (the English word list typo fixes consult) ${fmtS(q.vocabTreeS)} s, not in "load s"`);
+      if (q?.firstMs !== undefined) notes.add(`${label(c)} ${c.lib}: first ${c.lib === 'crux' ? 'answer' : 'query'} after loading "hyperstition" ${fmtMs(q.firstMs)} ms, then the first with a typo "hypersticion" ${fmtMs(q.firstTypoMs!)} ms`);
       const b = c.build?.ok ? c.build.value : null;
-      if (b && b.docs !== c.size) notes.add(`${sizeLabel(c.size)} ${c.lib}: indexed ${b.docs} passages, not ${c.size}`);
+      if (b && b.docs !== c.size) notes.add(`${label(c)} ${c.lib}: indexed ${b.docs} passages, not ${c.size}`);
     }
     notes.add('build = read the corpus files and index them (Crux: loader, dedupe, BM25); save = write the snapshot; load = read it back, ready to answer');
     notes.add('heap = heapUsed + external + arrayBuffers after load (3× gc), minus the baseline before loading: index plus passage texts');
     for (const n of notes) console.log(`  ${n}`);
     const t = targets(cells);
     if (t.length) {
-      console.log('Targets (issue 2):');
+      console.log('Targets (issues 2 and 15):');
       for (const line of t) console.log(`  ${line}`);
     }
   }

@@ -75,6 +75,19 @@ export class Parts {
   }
 }
 
+/** The first query and the first query with a typo right after loading, before any warm-up (ms, wall). */
+export const FIRST_QUERY = 'hyperstition';
+export const FIRST_TYPO = 'hypersticion';
+
+export function firstQueries(fn: (q: string) => unknown): { firstMs: number; firstTypoMs: number } {
+  let t = performance.now();
+  fn(FIRST_QUERY);
+  const firstMs = performance.now() - t;
+  t = performance.now();
+  fn(FIRST_TYPO);
+  return { firstMs, firstTypoMs: performance.now() - t };
+}
+
 /** Times fn over the plan's queries after one warm-up pass; per query in ms. */
 export function timeQueries(plan: Plan, fn: (q: string) => unknown, warm = true, onWarm?: () => void): Latency {
   if (warm) for (const q of plan.queries) fn(q);

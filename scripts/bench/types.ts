@@ -15,7 +15,7 @@ export interface BenchContext {
 
 export type BenchRow = Record<string, string | number | boolean | null>;
 
-export const LIBS = ['crux', 'minisearch', 'fuse'] as const;
+export const LIBS = ['crux', 'minisearch', 'flexsearch', 'fuse'] as const;
 export type Lib = (typeof LIBS)[number];
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; skip?: boolean };
@@ -57,5 +57,19 @@ export interface QueryResult {
   /** Crux only: index statistics. */
   vocabulary?: { terms: number; words: number };
   peakRssBytes: number;
+  /** The first query and first typo query after loading (Crux: whole answers), before any warm-up, in ms. */
+  firstMs?: number;
+  firstTypoMs?: number;
+  /** Crux on a forum corpus: whole processes, as a user runs them (see processes.ts). */
+  processes?: ProcessFigures;
   note?: string;
+}
+
+export interface ProcessFigures {
+  /** `crux --corpus FILE hyperstition`: wall time and peak RSS of the whole process. */
+  oneShotS: number;
+  oneShotRssBytes: number;
+  /** Two prompt processes serving the same index, after one answer each: RSS and PSS (shared pages split) each. */
+  rssBytes: number[];
+  pssBytes: number[];
 }

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPassages } from '../corpus.ts';
-import { cpuMs, fileBytes, heapNow, planFor, timeQueries } from '../measure.ts';
+import { cpuMs, fileBytes, firstQueries, heapNow, planFor, timeQueries } from '../measure.ts';
 import type { BuildResult, QueryResult } from '../types.ts';
 
 const MS_FIELDS = { fields: ['text'] };
@@ -66,6 +66,7 @@ export async function query(_corpus: string, snapDir: string, n: number, quick: 
     const use = kept.length ? kept : terms.sort((a, b) => df(a) - df(b)).slice(0, 1);
     return ms.search(use.join(' ')).slice(0, 10).map((r) => texts[r.id as number]);
   };
+  const first = firstQueries(search);
   const queryLatency = timeQueries(plan, search);
-  return { loadS, loadCpuS, heapBytes, query: queryLatency, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return { loadS, loadCpuS, heapBytes, query: queryLatency, ...first, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
 }
