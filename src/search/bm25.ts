@@ -148,7 +148,7 @@ export class Bm25Index {
     let id = this.ids.get(term);
     if (id === undefined) {
       id = this.data.terms.find(term);
-      if (this.ids.size >= 10_000) this.ids.clear();
+      if (this.ids.size >= 100_000) this.ids.clear();
       this.ids.set(term, id);
     }
     return id;
