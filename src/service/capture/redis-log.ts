@@ -2,6 +2,7 @@
 // replays the stream on start and then follows it (a blocking XREAD on its own connection), so an entry written by
 // one process reaches every process's index within moments. Removal (deletions, purge, forget-me) erases the
 // entries that held the text (XDEL); Redis's own persistence (appendonly) decides what survives a crash of Redis.
+import { randomUUID } from 'node:crypto';
 import { createClient } from '@keyv/redis';
 import { safeUrl } from '../store.ts';
 import type { CaptureLog, ReplayStats } from './log.ts';
@@ -36,8 +37,8 @@ export async function redisCaptureLog(url: string, o: RedisLogOptions = {}): Pro
   await client.connect();
   /** The last entry this process has applied: following resumes after it. */
   let last = '0-0';
-  /** Entries this process wrote and applied itself: following skips them. */
-  const own = new Set<string>();
+  /** Marks the entries this process writes (and applies itself): following skips them. */
+  const me = randomUUID();
   let reader: Client | null = null;
   let stopped = false;
 
@@ -66,10 +67,8 @@ export async function redisCaptureLog(url: string, o: RedisLogOptions = {}): Pro
     },
     async append(entries) {
       const multi = client.multi();
-      for (const e of entries) multi.addCommand(['XADD', key, '*', 'e', JSON.stringify(e)]);
-      const ids = (await multi.exec()) as unknown as string[];
-      for (const id of ids) own.add(id);
-      return ids;
+      for (const e of entries) multi.addCommand(['XADD', key, '*', 'e', JSON.stringify(e), 'w', me]);
+      return (await multi.exec()) as unknown as string[];
     },
     follow(apply) {
       reader = client.duplicate();
@@ -90,7 +89,7 @@ export async function redisCaptureLog(url: string, o: RedisLogOptions = {}): Pro
           for (const [, page] of got ?? []) {
             for (const [id, fields] of page) {
               last = id;
-              if (own.delete(id)) continue;
+              if (fields[fields.indexOf('w') + 1] === me) continue;
               const e = entryOf(fields);
               if (e) apply(e, id);
             }
