@@ -97,7 +97,11 @@ export function captureService(o: CaptureOptions): CaptureService {
   async function write(entries: CaptureEntry[]): Promise<Change[]> {
     if (!entries.length) return [];
     const refs = await o.log.append(entries);
-    return entries.map((e, i) => apply(e, refs[i]));
+    const before = state.superseded;
+    const changes = entries.map((e, i) => apply(e, refs[i]));
+    // An edit or a deletion left old text in the log: take it out soon.
+    if (state.superseded > before && entries.some((e) => e.op === 'put' || e.op === 'del')) scheduleCompaction();
+    return changes;
   }
 
   function scheduleCompaction(delay = o.compactDelayMs ?? COMPACT_DELAY_MS): void {
@@ -167,7 +171,6 @@ export function captureService(o: CaptureOptions): CaptureService {
     outcomes.forEach((out, i) => {
       if (out === 'captured' && !changes[slot[i]].put.length) outcomes[i] = state.refuses(c, ms[i]) ?? 'stale';
     });
-    if (changes.some((ch) => ch.removed.length)) scheduleCompaction();
     return outcomes;
   }
 
@@ -198,7 +201,6 @@ export function captureService(o: CaptureOptions): CaptureService {
         } else outcomes.push(s.deleted.has(id) ? 'deleted' : 'unknown');
       }
       await write(entries);
-      if (entries.length) scheduleCompaction();
       return outcomes;
     },
     async purge(platform, community, chs) {

@@ -112,6 +112,15 @@ describe('capture on Discord', () => {
     expect((await ask(b, 'sycophancy')).quotes).toEqual([]);
   });
 
+  it('captures an edit of a message it never saw (posted before capture began) as the message', async () => {
+    const b = await started();
+    const old = b.fake.past(DEBATES, 'Posted before capture.', { ageMs: 60 * DAY });
+    await config(b, `<#${DEBATES}>`);
+    b.fake.edit(old, 'Corrigibility, edited after capture began.');
+    await captured(1);
+    expect((await ask(b, 'corrigibility')).quotes).toEqual(['Corrigibility, edited after capture began.']);
+  });
+
   it('removes every message of a bulk deletion', async () => {
     const b = await started();
     await config(b, `<#${DEBATES}>`);

@@ -157,6 +157,16 @@ describe('capture on Slack', () => {
     expect(await ask(h, 'sycophancy')).toEqual([]);
   });
 
+  it('captures an edit of a message it never saw as the message', async () => {
+    const h = await started();
+    h.fake.channel(DEBATES, 'debates');
+    await config(h, '#debates');
+    const ts = h.fake.ts(60 * DAY);
+    await h.send.event(messageEvents.changed(DEBATES, { user: 'U0ALICE', text: 'Corrigibility, edited after capture began.', ts }, h.fake.ts()));
+    await captured(1);
+    expect(await ask(h, 'corrigibility')).toEqual(['Corrigibility, edited after capture began.']);
+  });
+
   it('captures a retried event once, and leaves out bots, joins, direct messages and channels not turned on', async () => {
     const h = await started();
     h.fake.channel(DEBATES, 'debates');

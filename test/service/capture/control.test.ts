@@ -7,10 +7,9 @@ import { getSettings } from '../../../src/service/settings.ts';
 import { silentLog } from '../../../src/service/log.ts';
 import { fileCaptureLog, type CaptureLog } from '../../../src/service/capture/log.ts';
 import { captureService, type CaptureService } from '../../../src/service/capture/service.ts';
-import { rebuildingCorpora } from '../../../src/service/capture/searchable.ts';
 import { HistoryError, platformCapture, type CaptureSource, type PlatformCapture } from '../../../src/service/capture/control.ts';
 import type { CapturedMessage } from '../../../src/service/capture/message.ts';
-import { baseEngine, message, quoted, tempDir } from './helpers.ts';
+import { baseEngine, message, quoted, tempDir, testCorpora } from './helpers.ts';
 
 const DAY = 86_400_000;
 const running: Array<{ capture: PlatformCapture; service: CaptureService }> = [];
@@ -51,7 +50,7 @@ function platform(history: CapturedMessage[], o: { page?: number; onPage?: () =>
 
 async function started(o: { source: CaptureSource; log?: CaptureLog; store?: Store; messages?: number }) {
   const store = o.store ?? memoryStore();
-  const service = captureService({ log: o.log ?? fileCaptureLog(join(tempDir(), 'capture.log')), store, corpora: rebuildingCorpora(), logger: silentLog(), settingsTtlMs: 0 });
+  const service = captureService({ log: o.log ?? fileCaptureLog(join(tempDir(), 'capture.log')), store, corpora: testCorpora(), logger: silentLog(), settingsTtlMs: 0 });
   await service.start();
   const capture = platformCapture(service, o.source, { store, log: silentLog(), backfillMessages: o.messages, reportEveryMs: 0 });
   running.push({ capture, service });

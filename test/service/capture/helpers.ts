@@ -5,6 +5,11 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { openEngine, type Engine } from '../../../src/core/engine.ts';
 import type { CapturedMessage } from '../../../src/service/capture/message.ts';
+import { incrementalCorpora, type CapturedCorpora } from '../../../src/service/capture/searchable.ts';
+import { liveUpdates } from '../../../src/service/updates.ts';
+
+/** The searchable captured corpora the capture tests use: each community's messages in its own scope of every engine. */
+export const testCorpora = (): CapturedCorpora => incrementalCorpora(liveUpdates());
 
 const made: string[] = [];
 afterEach(() => {

@@ -11,9 +11,8 @@ import { memoryStore } from '../../../src/service/store.ts';
 import { silentLog } from '../../../src/service/log.ts';
 import { redisCaptureLog } from '../../../src/service/capture/redis-log.ts';
 import { captureService, type CaptureService } from '../../../src/service/capture/service.ts';
-import { rebuildingCorpora } from '../../../src/service/capture/searchable.ts';
 import { setSetting } from '../../../src/service/settings.ts';
-import { baseEngine, message, quoted } from './helpers.ts';
+import { baseEngine, message, quoted, testCorpora } from './helpers.ts';
 
 const DEBATES = 'C0DEBATES';
 
@@ -47,7 +46,7 @@ describe.skipIf(!TEST_REDIS_URL)(`capture through a Redis stream${TEST_REDIS_URL
 
   async function service(prefix: string): Promise<CaptureService> {
     const log = await redisCaptureLog(TEST_REDIS_URL, { prefix });
-    const s = captureService({ log, store: sharedStore, corpora: rebuildingCorpora(), logger: silentLog(), settingsTtlMs: 0 });
+    const s = captureService({ log, store: sharedStore, corpora: testCorpora(), logger: silentLog(), settingsTtlMs: 0 });
     await s.start();
     services.push(s);
     return s;

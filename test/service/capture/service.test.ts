@@ -19,9 +19,9 @@ afterEach(async () => {
   for (const s of open.splice(0)) await s.close();
 });
 
-async function started(o: { log?: CaptureLog; store?: Store } = {}): Promise<{ capture: CaptureService; store: Store; base: Engine }> {
+async function started(o: { log?: CaptureLog; store?: Store; compactDelayMs?: number } = {}): Promise<{ capture: CaptureService; store: Store; base: Engine }> {
   const store = o.store ?? memoryStore();
-  const capture = captureService({ log: o.log ?? memoryCaptureLog(), store, corpora: incrementalCorpora(liveUpdates()), logger: silentLog() });
+  const capture = captureService({ log: o.log ?? memoryCaptureLog(), store, corpora: incrementalCorpora(liveUpdates()), logger: silentLog(), compactDelayMs: o.compactDelayMs });
   await capture.start();
   open.push(capture);
   return { capture, store, base: baseEngine() };
@@ -201,6 +201,21 @@ describe('the capture log', () => {
     expect(quoted(second.capture.engineFor('discord', 'G1', second.base), 'crash')).toEqual(['Written before the crash.']);
     expect(warnings.join(' ')).toMatch(/partly written line/);
     expect(readFileSync(file, 'utf8').endsWith('\n')).toBe(true);
+  });
+
+  it('loses the old words of an edit and the text of a deletion soon after', async () => {
+    const file = join(tempDir(), 'capture.log');
+    const { capture, store, base } = await started({ log: fileCaptureLog(file), compactDelayMs: 20 });
+    await captureOn(store, base, 'G1', 'C1');
+    const edited = message({ text: 'My phone number is 555-0100.' });
+    const deleted = message({ text: 'My address is 12 Privet Drive.' });
+    await capture.messages('discord', 'G1', [edited, deleted]);
+    await capture.message('discord', 'G1', { ...edited, text: 'Call me.', version: edited.version + 1 });
+    await capture.deleted('discord', 'G1', [deleted.id], 'C1');
+    const end = Date.now() + 5_000;
+    while (/555-0100|Privet/.test(readFileSync(file, 'utf8')) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(readFileSync(file, 'utf8')).not.toMatch(/555-0100|Privet/);
+    expect(readFileSync(file, 'utf8')).toContain('Call me.');
   });
 
   it('keeps entries appended while it compacts', async () => {

@@ -1,0 +1,171 @@
+// Live capture figures for `npm run bench` (the "capture" extension; alone: `npm run bench -- --only capture`):
+//   - messages per second captured and indexed: written to the capture log (a file, as with the embedded store),
+//     applied to the community's state and searchable corpus, in backfill pages of 100 and one by one (live);
+//   - time from a message posted to it being found by a question (p50/p99), with 10k and 100k messages captured;
+//   - memory (heap after GC, RSS) with 100k messages captured, searchable; the log's size and its replay time;
+//   - with Redis (CRUX_TEST_REDIS_URL, else a redis-server on PATH): the same writes through the shared stream, and
+//     the time until a second process's index has a message the first wrote.
+// Messages are the generated bench corpus's passages (1-4 sentences of the seed corpus each).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchContext, BenchRow } from './bench.ts';
+import { ensureCorpus, readPassages } from './bench/corpus.ts';
+import { percentile } from './bench/measure.ts';
+import { openEngine, type Engine } from '../src/core/engine.ts';
+import { memoryStore } from '../src/service/store.ts';
+import { silentLog } from '../src/service/log.ts';
+import { setSetting } from '../src/service/settings.ts';
+import { fileCaptureLog, type CaptureLog } from '../src/service/capture/log.ts';
+import { captureService, type CaptureService } from '../src/service/capture/service.ts';
+import { incrementalCorpora } from '../src/service/capture/searchable.ts';
+import { liveUpdates } from '../src/service/updates.ts';
+import type { CapturedMessage } from '../src/service/capture/message.ts';
+
+declare const gc: undefined | (() => void);
+
+const GUILD = 'G1';
+const CHANNEL = 'C1';
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const mb = (b: number) => Math.round(b / 2 ** 20);
+
+function heap(): number {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+let seq = 0;
+function messageOf(text: string, at = Date.now()): CapturedMessage {
+  const id = String(1_000_000_000_000_000n + BigInt(++seq));
+  return { id, channel: CHANNEL, title: '#debates', thread: CHANNEL, parent: null, authorId: `U${seq % 50}`, author: `Member ${seq % 50}`, at: new Date(at).toISOString(), version: at, url: null, text };
+}
+
+async function serviceOver(log: CaptureLog, base: Engine): Promise<CaptureService> {
+  const store = memoryStore();
+  await setSetting(store, base, { platform: 'discord', communityId: GUILD }, 'capture', CHANNEL);
+  const s = captureService({ log, store, corpora: incrementalCorpora(liveUpdates()), logger: silentLog(), settingsTtlMs: 60_000 });
+  await s.start();
+  return s;
+}
+
+/** Posts `n` messages one at a time, each with a word of its own; for each, the time until a question finds it. */
+async function toSearchable(s: CaptureService, base: Engine, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const word = `zq${i}x${seq}`;
+    const t0 = performance.now();
+    await s.message('discord', GUILD, messageOf(`A fresh remark about ${word} in the debate.`));
+    for (;;) {
+      if (s.engineFor('discord', GUILD, base).ask(word).passages.length) break;
+      await new Promise((r) => setImmediate(r));
+      if (performance.now() - t0 > 120_000) throw new Error(`not searchable within 120 s (${word})`);
+    }
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const sizes = ctx.quick ? [10_000] : [10_000, 100_000];
+  const corpus = await ensureCorpus(ctx.dir, Math.max(...sizes), (m) => console.error(m));
+  const texts = readPassages(corpus);
+  const base = openEngine({ corpus: ctx.seedCorpus, cacheDir: join(ctx.dir, 'capture-cache') });
+  const probes = ctx.quick ? 5 : 10;
+
+  for (const n of sizes) {
+    const dir = join(ctx.dir, `capture-${n}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'capture.log');
+    const heap0 = heap();
+    const s = await serviceOver(fileCaptureLog(file), base);
+
+    // Backfill-sized pages, then the first question (the searchable corpus catches up with them).
+    const t0 = performance.now();
+    for (let i = 0; i + 100 <= n - 1_000; i += 100) await s.messages('discord', GUILD, texts.slice(i, i + 100).map((t) => messageOf(t)));
+    const paged = performance.now() - t0;
+    // The last 1,000 one by one, as live messages arrive.
+    const t1 = performance.now();
+    for (let i = n - 1_000; i < n; i++) await s.message('discord', GUILD, messageOf(texts[i]));
+    const live = performance.now() - t1;
+    const t2 = performance.now();
+    s.engineFor('discord', GUILD, base).ask('alignment');
+    const firstAsk = performance.now() - t2;
+    const lat = await toSearchable(s, base, probes);
+    const heapN = heap();
+    const rss = process.memoryUsage().rss;
+    rows.push({
+      captured: n.toLocaleString('en'),
+      log: 'file',
+      'paged msg/s': Math.round((n - 1_000) / (paged / 1000)),
+      'live msg/s': Math.round(1_000 / (live / 1000)),
+      'first ask after them s': r1(firstAsk / 1000),
+      'to searchable p50 ms': r1(percentile(lat, 0.5)),
+      'to searchable p99 ms': r1(percentile(lat, 0.99)),
+      'heap MB': mb(heapN - heap0),
+      'rss MB': mb(rss),
+      'log MB': mb(statSync(file).size),
+      'replay s': null,
+    });
+    await s.close();
+    const t3 = performance.now();
+    const again = await serviceOver(fileCaptureLog(file), base);
+    rows.at(-1)!['replay s'] = r1((performance.now() - t3) / 1000);
+    await again.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  rows.push(...(await redisRows(ctx, texts, base, probes)));
+  return rows;
+}
+
+/** Writes through a Redis stream, and how soon a second process's index has what the first wrote. */
+async function redisRows(ctx: BenchContext, texts: string[], base: Engine, probes: number): Promise<BenchRow[]> {
+  const { PrivateRedis } = await import('../test/service/helpers/private-redis.ts');
+  let url = process.env.CRUX_TEST_REDIS_URL ?? null;
+  let own: { stop(): Promise<void> } | null = null;
+  if (!url && spawnSync('redis-server', ['--version']).status === 0) {
+    const r = await PrivateRedis.start();
+    own = r;
+    url = r.url;
+  }
+  if (!url) return [{ captured: '-', log: 'redis: none (set CRUX_TEST_REDIS_URL or install redis-server)' }];
+  const { redisCaptureLog } = await import('../src/service/capture/redis-log.ts');
+  const prefix = `crux-bench-capture-${process.pid}`;
+  const n = ctx.quick ? 2_000 : 10_000;
+  try {
+    const writer = await serviceOver(await redisCaptureLog(url, { prefix }), base);
+    const reader = await serviceOver(await redisCaptureLog(url, { prefix }), base);
+    const t0 = performance.now();
+    for (let i = 0; i + 100 <= n; i += 100) await writer.messages('discord', GUILD, texts.slice(i, i + 100).map((t) => messageOf(t)));
+    const paged = performance.now() - t0;
+    const across: number[] = [];
+    for (let i = 0; i < probes; i++) {
+      const word = `zr${i}x${seq}`;
+      const t = performance.now();
+      await writer.message('discord', GUILD, messageOf(`Across processes: ${word}.`));
+      while (!reader.engineFor('discord', GUILD, base).ask(word).passages.length) await new Promise((r) => setTimeout(r, 1));
+      across.push(performance.now() - t);
+    }
+    across.sort((a, b) => a - b);
+    await writer.close();
+    await reader.close();
+    return [{ captured: n.toLocaleString('en'), log: 'redis stream', 'paged msg/s': Math.round(n / (paged / 1000)), 'to searchable p50 ms': r1(percentile(across, 0.5)), 'to searchable p99 ms': r1(percentile(across, 0.99)), note: 'searchable in a second process' }];
+  } finally {
+    const { createClient } = await import('@keyv/redis');
+    const c = createClient({ url });
+    await c.connect();
+    await c.del(`${prefix}:capture:log`);
+    await c.close();
+    await own?.stop();
+  }
+}
+
+if (process.argv[1] && process.argv[1].endsWith('bench-capture.ts')) {
+  const dir = join(process.env.TMPDIR ?? '/tmp', 'crux-bench');
+  mkdirSync(dir, { recursive: true });
+  const quick = process.argv.includes('--quick');
+  const root = join(import.meta.dirname, '..');
+  bench({ quick, sizes: [], dir, seedCorpus: join(root, 'data', 'corpus'), root }).then((rows) => console.table(rows));
+}
