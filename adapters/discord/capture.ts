@@ -175,6 +175,13 @@ export function discordCapture(client: Client, service: CaptureService, o: Disco
     if (!m.guildId) return;
     service.deleted('discord', m.guildId, [m.id], placeOf(m.channel)?.channel ?? null).catch((e) => report('a deletion', e));
   });
+  client.on(Events.ThreadDelete, (t) => {
+    service.threadDeleted('discord', t.guildId, t.id).catch((e) => report('a deleted thread', e));
+  });
+  client.on(Events.ChannelDelete, (ch) => {
+    // A deleted channel takes its messages with it: what capture took from it goes too.
+    if (!ch.isDMBased()) service.purge('discord', ch.guildId, [ch.id]).catch((e) => report('a deleted channel', e));
+  });
   client.on(Events.MessageBulkDelete, (ms, channel) => {
     if (!channel.guildId) return;
     service.deleted('discord', channel.guildId, [...ms.keys()], placeOf(channel)?.channel ?? null).catch((e) => report('a bulk deletion', e));

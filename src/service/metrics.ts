@@ -38,6 +38,13 @@ const storeErrors = new client.Counter({
   registers: [registry],
 });
 
+const captureEvents = new client.Counter({
+  name: 'crux_capture_events_total',
+  help: 'Messages, edits and deletions handed to live capture, by platform and outcome (captured, removed, off, forgotten, deleted, stale, empty, unknown).',
+  labelNames: ['platform', 'outcome'] as const,
+  registers: [registry],
+});
+
 /** What the gauges read at scrape time; serve.ts fills it in. */
 export interface Observed {
   engine?: () => Engine | null;
@@ -106,6 +113,10 @@ export function recordRateLimited(platform: string, scope: string): void {
   rateLimited.inc({ platform, scope });
 }
 onRateLimited(recordRateLimited);
+
+export function recordCapture(platform: string, outcome: string): void {
+  captureEvents.inc({ platform, outcome });
+}
 
 export function recordStoreError(op: string): void {
   storeErrors.inc({ op });

@@ -9,6 +9,7 @@ import type { CaptureLog } from './log.ts';
 import { CaptureState, type Backfill, type CaptureEntry, type Change } from './state.ts';
 import { capText, communityKey, hasText, MAX_MESSAGE_CHARS, type CapturedMessage, type CapturePlatform, type CommunityKey } from './message.ts';
 import type { CapturedCorpora } from './searchable.ts';
+import { recordCapture } from '../metrics.ts';
 
 type Log = { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void; error(msg: string, extra?: object): void };
 
@@ -50,6 +51,8 @@ export interface CaptureService {
   messages(platform: CapturePlatform, community: string, ms: CapturedMessage[]): Promise<Outcome[]>;
   /** Messages deleted (one, or a bulk delete). `channel`: where, when known (a deletion in a captured channel is remembered even before the message is seen). */
   deleted(platform: CapturePlatform, community: string, ids: string[], channel: string | null): Promise<Outcome[]>;
+  /** A whole thread deleted (Discord sends no deletion for its messages): its captured messages go. Returns how many. */
+  threadDeleted(platform: CapturePlatform, community: string, thread: string): Promise<number>;
   /** The channels a community captures (its `capture` setting), read through a short cache. */
   channels(platform: CapturePlatform, community: string): Promise<string[]>;
   /** The setting changed here: drop the cached value at once. */
@@ -152,6 +155,13 @@ export function captureService(o: CaptureOptions): CaptureService {
     return null;
   }
 
+  /** Counts outcomes for /metrics (crux_capture_events_total). */
+  async function counted(platform: CapturePlatform, outcomes: Promise<Outcome[]>): Promise<Outcome[]> {
+    const out = await outcomes;
+    for (const x of out) recordCapture(platform, x);
+    return out;
+  }
+
   async function messages(platform: CapturePlatform, community: string, ms: CapturedMessage[]): Promise<Outcome[]> {
     const c = communityKey(platform, community);
     const on = await channels(platform, community);
@@ -186,8 +196,8 @@ export function captureService(o: CaptureOptions): CaptureService {
     settingsChanged(platform, community) {
       cached.delete(communityKey(platform, community));
     },
-    message: async (platform, community, m) => (await messages(platform, community, [m]))[0],
-    messages,
+    message: async (platform, community, m) => (await counted(platform, messages(platform, community, [m])))[0],
+    messages: (platform, community, ms) => counted(platform, messages(platform, community, ms)),
     async deleted(platform, community, ids, channel) {
       const c = communityKey(platform, community);
       const s = state.of(c);
@@ -201,7 +211,13 @@ export function captureService(o: CaptureOptions): CaptureService {
         } else outcomes.push(s.deleted.has(id) ? 'deleted' : 'unknown');
       }
       await write(entries);
-      return outcomes;
+      return counted(platform, Promise.resolve(outcomes));
+    },
+    async threadDeleted(platform, community, thread) {
+      const c = communityKey(platform, community);
+      const ids = [...state.of(c).messages.values()].filter((m) => m.thread === thread).map((m) => m.id);
+      await write(ids.map((id) => ({ op: 'del', c, id, at: now() })));
+      return ids.length;
     },
     async purge(platform, community, chs) {
       const c = communityKey(platform, community);

@@ -10,6 +10,7 @@ import { liveUpdates } from '../../../src/service/updates.ts';
 import { NO_MESSAGE_CONTENT } from '../../../adapters/discord/capture.ts';
 import { ALICE, ALIGNMENT, BOB, CAPTURE_GUILD, DEBATES, FakeDiscord, MANAGE_SERVER, OFFTOPIC, textChannel, thread, visibleParts } from './fake-discord.ts';
 import { freshEngine, quoteOf, startBot, type Bot } from './bot.ts';
+import { until } from '../../service/capture/helpers.ts';
 
 const GUILD = CAPTURE_GUILD.id;
 const OTHER_GUILD = { id: '500000000000000020', name: 'Other Club' };
@@ -40,17 +41,6 @@ async function started(o: { fake?: FakeDiscord; store?: Store; flags?: number } 
   }
   fake.guildCreate([textChannel(DEBATES, 'debates'), textChannel(ALIGNMENT, 'alignment'), textChannel(OFFTOPIC, 'off-topic')]);
   return bot;
-}
-
-/** Polls until `pred` holds (events travel over the loopback gateway). */
-async function until<T>(pred: () => T | Promise<T>, what: string, ms = 8_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await pred();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** What /crux TOPIC quotes in a server, and the whole reply as text. */
@@ -142,6 +132,22 @@ describe('capture on Discord', () => {
     const held = capture!.state.of(`discord:${GUILD}`).messages;
     expect([...held.values()].find((m) => m.text.includes('inside the thread'))).toMatchObject({ channel: DEBATES, thread: start.id, parent: start.id, title: '#debates › Mesa thread' });
     expect(held.get(reply.id)).toMatchObject({ parent: start.id });
+  });
+
+  it('removes what a thread or a channel held when it is deleted', async () => {
+    const b = await started();
+    await config(b, `<#${DEBATES}>, <#${ALIGNMENT}>`);
+    const start = b.fake.post(DEBATES, 'Quokka thread opener.');
+    const t = thread(start.id, 'Quokka thread', DEBATES);
+    b.fake.threadCreate(t);
+    b.fake.post(start.id, 'Quokka inside the thread.');
+    b.fake.post(ALIGNMENT, 'Quokka in alignment.');
+    await captured(3);
+    b.fake.threadDelete(t);
+    await captured(2);
+    b.fake.channelDelete(textChannel(ALIGNMENT, 'alignment'));
+    await captured(1);
+    expect((await ask(b, 'quokka')).quotes).toEqual(['Quokka thread opener.']);
   });
 
   it('leaves out bots, system messages, embeds without text and channels not turned on', async () => {

@@ -336,6 +336,20 @@ export class FakeDiscord {
     this.send('THREAD_CREATE', { ...t, newly_created: true });
   }
 
+  /** THREAD_DELETE (Discord sends no deletion for the thread's messages). */
+  threadDelete(t: FakeChannel): void {
+    this.channels.delete(t.id);
+    this.history.delete(t.id);
+    this.send('THREAD_DELETE', { id: t.id, guild_id: t.guild_id, parent_id: t.parent_id, type: t.type });
+  }
+
+  /** CHANNEL_DELETE. */
+  channelDelete(c: FakeChannel): void {
+    this.channels.delete(c.id);
+    this.history.delete(c.id);
+    this.send('CHANNEL_DELETE', c);
+  }
+
   /** A message already in a channel's history (for backfill), not sent as an event. Returns it. */
   past(channelId: string, content: string, o: PostOptions = {}): any {
     const guildId = o.guildId ?? this.channels.get(channelId)?.guild_id ?? CAPTURE_GUILD.id;

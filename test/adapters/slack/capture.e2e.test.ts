@@ -7,7 +7,7 @@ import { memoryCaptureLog, type CaptureLog } from '../../../src/service/capture/
 import { captureService, type CaptureService } from '../../../src/service/capture/service.ts';
 import { incrementalCorpora } from '../../../src/service/capture/searchable.ts';
 import { liveUpdates } from '../../../src/service/updates.ts';
-import { baseEngine } from '../../service/capture/helpers.ts';
+import { baseEngine, until } from '../../service/capture/helpers.ts';
 import { httpHarness, quotes, slashReply, type Harness } from './helpers.ts';
 import { ALL_SCOPES, TEAM } from './fake-slack.ts';
 import { messageEvents } from './requests.ts';
@@ -74,16 +74,6 @@ async function startedFor(team: string, store: Store, shared: CaptureService, sc
   };
   open.push(h);
   return h;
-}
-
-async function until<T>(pred: () => T, what: string, ms = 8_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = pred();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const captured = (n: number, team = TEAM) => until(() => capture!.state.count(`slack:${team}`) === n, `${n} captured messages`);

@@ -9,7 +9,7 @@ import { fileCaptureLog, type CaptureLog } from '../../../src/service/capture/lo
 import { captureService, type CaptureService } from '../../../src/service/capture/service.ts';
 import { HistoryError, platformCapture, type CaptureSource, type PlatformCapture } from '../../../src/service/capture/control.ts';
 import type { CapturedMessage } from '../../../src/service/capture/message.ts';
-import { baseEngine, message, quoted, tempDir, testCorpora } from './helpers.ts';
+import { baseEngine, message, quoted, tempDir, testCorpora, until } from './helpers.ts';
 
 const DAY = 86_400_000;
 const running: Array<{ capture: PlatformCapture; service: CaptureService }> = [];
@@ -58,14 +58,6 @@ async function started(o: { source: CaptureSource; log?: CaptureLog; store?: Sto
 }
 
 const days = (n: number) => new Date(Date.now() - n * DAY).toISOString();
-
-async function until(pred: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('capture VALUE', () => {
   it('turns channels on, fetches their last 30 days page by page, and tells the admin how it went', async () => {

@@ -52,3 +52,14 @@ export function message(o: Partial<CapturedMessage> & { text: string }): Capture
 
 /** The passage texts an answer quotes. */
 export const quoted = (e: Engine, q: string): string[] => e.ask(q).passages.map((p) => p.text);
+
+/** Polls until `pred` holds (events travel over loopback sockets, other processes, timers), else fails naming `what`. */
+export async function until<T>(pred: () => T | Promise<T>, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await pred();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

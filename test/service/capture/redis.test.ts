@@ -12,19 +12,9 @@ import { silentLog } from '../../../src/service/log.ts';
 import { redisCaptureLog } from '../../../src/service/capture/redis-log.ts';
 import { captureService, type CaptureService } from '../../../src/service/capture/service.ts';
 import { setSetting } from '../../../src/service/settings.ts';
-import { baseEngine, message, quoted, testCorpora } from './helpers.ts';
+import { baseEngine, message, quoted, testCorpora, until } from './helpers.ts';
 
 const DEBATES = 'C0DEBATES';
-
-async function until<T>(pred: () => T | Promise<T>, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await pred();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The texts of the put entries the stream holds. */
 async function streamTexts(prefix: string): Promise<string[]> {
