@@ -150,13 +150,15 @@ describe('capture on Discord', () => {
     expect((await ask(b, 'quokka')).quotes).toEqual(['Quokka thread opener.']);
   });
 
-  it('leaves out bots, system messages, embeds without text and channels not turned on', async () => {
+  it('leaves out bots, system messages, embeds without text, unknown channels and channels not turned on', async () => {
     const b = await started();
     await config(b, `<#${DEBATES}>`);
     b.fake.post(DEBATES, 'Quokka from a bot.', { bot: true, user: { ...BOB, id: '600000000000000099', username: 'somebot' } });
     b.fake.post(DEBATES, 'Quokka joined.', { type: 7 });
     b.fake.post(DEBATES, '', { embeds: [{ title: 'Quokka link preview' }] });
     b.fake.post(OFFTOPIC, 'Quokka off topic.');
+    // A channel Discord never told the bot about (discord.js drops its events; nothing breaks).
+    b.fake.post('299999999999999999', 'Quokka in an unknown channel.');
     b.fake.post(DEBATES, 'Quokka from a person.');
     await captured(1);
     expect((await ask(b, 'quokka')).quotes).toEqual(['Quokka from a person.']);
