@@ -1,6 +1,6 @@
 // The platform adapters npm start can run next to the terminal. Each starts only when its configuration is present.
 import type { Config } from '../src/config.ts';
-import type { Engine } from '../src/core/engine.ts';
+import type { ServedEngine } from '../src/core/engine.ts';
 import type { Store } from '../src/service/store.ts';
 import type { EngineChooser } from '../src/service/engines.ts';
 import type { CaptureService } from '../src/service/capture/service.ts';
@@ -8,7 +8,7 @@ import { slackAdapter } from './slack/index.ts';
 
 /** What every platform adapter gets from the entry point. */
 export interface AdapterContext {
-  engine: Engine;
+  engine: ServedEngine;
   /** Engines for the named corpora a community may choose (/crux-config corpora); absent: always `engine`. */
   engines?: EngineChooser;
   store: Store;

@@ -24,12 +24,12 @@ export default defineCommand({
     { name: 'public', description: 'Show the answer to everyone in the channel', type: 'boolean' },
   ],
   examples: ['crux hyperstition', 'crux agency by default', 'crux sycophancy limit:3'],
-  run(ctx, args) {
+  async run(ctx, args) {
     const topic = typeof args.topic === 'string' ? args.topic : '';
     try {
       // The corpora this community chose (/crux-config corpora), else the process's own.
       const engine = engineForCommunity(ctx.engine, ctx.engines, ctx.settings, ctx.capture);
-      const answer = engine.ask(topic, {
+      const answer = await engine.ask(topic, {
         limit: typeof args.limit === 'number' ? args.limit : undefined,
         // The community's enabled sources (settings) narrow what is searched; a source the user names must be one of them.
         sources: sourcesFor(engine, ctx.settings, typeof args.source === 'string' ? args.source : undefined),

@@ -11,12 +11,12 @@ export default defineCommand({
   kind: 'message',
   options: [{ name: 'text', description: 'The message text', type: 'string', required: true }],
   examples: ['(on any message) Apps > Find the crux'],
-  run(ctx, args) {
+  async run(ctx, args) {
     const text = typeof args.text === 'string' ? args.text : '';
     if (!text.trim()) return { kind: 'error', code: 'EMPTY_QUERY', message: 'That message has no text to look up.' };
     try {
       const engine = engineForCommunity(ctx.engine, ctx.engines, ctx.settings, ctx.capture);
-      const answer = engine.ask(text, { sources: sourcesFor(engine, ctx.settings, undefined) });
+      const answer = await engine.ask(text, { sources: sourcesFor(engine, ctx.settings, undefined) });
       return { kind: 'answer', answer, visibility: ctx.settings?.visibility ?? undefined };
     } catch (e) {
       if (isUserError(e)) return { kind: 'error', code: e.code, message: e.message };

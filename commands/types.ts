@@ -1,5 +1,5 @@
 // A command is data (name, description, options) plus a handler; adapters turn the data into registrations.
-import type { Engine } from '../src/core/engine.ts';
+import type { ServedEngine } from '../src/core/engine.ts';
 import type { Reply } from '../src/core/reply.ts';
 import type { Store } from '../src/service/store.ts';
 import type { CommunitySettings } from '../src/service/settings.ts';
@@ -33,7 +33,7 @@ export type Args = Record<string, ArgValue>;
 
 /** Who is asking and where: adapters fill what their platform knows. */
 export interface CommandContext {
-  engine: Engine;
+  engine: ServedEngine;
   platform: 'terminal' | 'discord' | 'slack';
   userId?: string;
   /** Server (Discord guild) or workspace (Slack team) id, for per-community settings. */

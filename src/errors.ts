@@ -13,7 +13,9 @@ export type UserErrorCode =
   /** author: names nobody in the corpus. */
   | 'UNKNOWN_AUTHOR'
   /** A filter on a field the corpus does not record at all (author: on a corpus without authors). */
-  | 'UNRECORDED_FIELD';
+  | 'UNRECORDED_FIELD'
+  /** The corpus asked for is still being opened (its first use, or a restart of its engine thread): ask again shortly. */
+  | 'LOADING';
 
 export class UserError extends Error {
   constructor(

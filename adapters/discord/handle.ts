@@ -11,13 +11,13 @@ import {
 } from 'discord.js';
 import { commands } from '../../commands/index.ts';
 import type { Args, Command, CommandContext } from '../../commands/types.ts';
-import { DEFAULT_LIMIT, MAX_LIMIT, type Engine } from '../../src/core/engine.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT, type ServedEngine } from '../../src/core/engine.ts';
 import { currentRequestId, newRequestId, withRequest } from '../../src/service/log.ts';
 import { checkRate, slowDownMessage, type RateLimit } from '../../src/service/ratelimit.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import type { Store } from '../../src/service/store.ts';
 import { discordMayConfigure, getSettings, type CommunitySettings } from '../../src/service/settings.ts';
-import { suggesterFor, type Suggester } from '../../src/core/suggest.ts';
+import { servedSuggester, type ServedSuggester } from '../../src/core/suggest.ts';
 import { engineForCommunity, type EngineChooser } from '../../src/service/engines.ts';
 import { isUserError } from '../../src/errors.ts';
 import { fold } from '../../src/core/text.ts';
@@ -31,13 +31,13 @@ import { BUTTON_TTL_MS, buttonIds, decodeButton, FIRST_VIEW, type AnswerState, t
 type Log = { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void; error(msg: string, extra?: object): void };
 
 export interface HandlerOptions {
-  engine: Engine;
+  engine: ServedEngine;
   /** Engines for the named corpora a server may choose (/crux-config corpora). */
   engines?: EngineChooser;
   store: Store;
   log: Log;
   /** The suggester for the engine in service (it may be swapped for a rebuilt one while running). */
-  suggester: () => Suggester;
+  suggester: () => ServedSuggester;
   /** Servers (guild ids) whose answers are public by default; '*' for all. Others answer ephemerally. */
   publicGuilds?: string[];
   /** Answer directly only if the reply can be sent within this many ms of the interaction's creation. */
@@ -164,27 +164,39 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
         queued = false;
       }
     };
-    try {
-      if (late) {
-        if (how.update) {
-          await (i as ButtonInteraction).deferUpdate();
-          said.v = 'deferred-update';
-        } else {
-          await i.deferReply(how.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-          said.v = 'deferred-reply';
-        }
-        const { msg, isError } = await computed();
-        if (!isError || (said.v === 'deferred-reply' && how.ephemeral)) await i.editReply(msg);
-        else {
-          // A mistake is told to the asker only: never in place of an answer, never in public.
-          if (said.v === 'deferred-reply') await i.deleteReply();
-          await i.followUp({ ...msg, flags: MessageFlags.Ephemeral });
-        }
+    /** Defers (Discord shows "thinking…"), then edits the original with what `pending` gives. */
+    const deferred = async (pending: () => Promise<Built>) => {
+      if (how.update) {
+        await (i as ButtonInteraction).deferUpdate();
+        said.v = 'deferred-update';
       } else {
-        const { msg, isError } = await computed();
-        if (isError) await i.reply({ ...msg, flags: MessageFlags.Ephemeral });
-        else if (how.update) await (i as ButtonInteraction).update(msg);
-        else await i.reply({ ...msg, flags: how.ephemeral ? MessageFlags.Ephemeral : undefined });
+        await i.deferReply(how.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+        said.v = 'deferred-reply';
+      }
+      const { msg, isError } = await pending();
+      if (!isError || (said.v === 'deferred-reply' && how.ephemeral)) await i.editReply(msg);
+      else {
+        // A mistake is told to the asker only: never in place of an answer, never in public.
+        if (said.v === 'deferred-reply') await i.deleteReply();
+        await i.followUp({ ...msg, flags: MessageFlags.Ephemeral });
+      }
+    };
+    try {
+      if (late) await deferred(computed);
+      else {
+        const pending = computed();
+        // An answer slower than expected (a corpus still being opened, a busy engine thread) is deferred in time.
+        const room = Math.max(0, budget - Math.max(0, now() - i.createdTimestamp));
+        let timer: NodeJS.Timeout | undefined;
+        const slow = await Promise.race([pending.then(() => false, () => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), room)))]);
+        clearTimeout(timer);
+        if (slow) await deferred(() => pending);
+        else {
+          const { msg, isError } = await pending;
+          if (isError) await i.reply({ ...msg, flags: MessageFlags.Ephemeral });
+          else if (how.update) await (i as ButtonInteraction).update(msg);
+          else await i.reply({ ...msg, flags: how.ephemeral ? MessageFlags.Ephemeral : undefined });
+        }
       }
       said.v = 'done';
     } finally {
@@ -314,10 +326,10 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
   }
 
   /** Suggestions from the corpora the server searches (/crux-config corpora), else from the corpus in service. */
-  function suggesterOf(settings: CommunitySettings): Suggester {
+  function suggesterOf(settings: CommunitySettings): ServedSuggester {
     if (!settings.corpora?.length || !o.engines) return o.suggester();
     try {
-      return suggesterFor(engineForCommunity(o.engine, o.engines, settings));
+      return servedSuggester(engineForCommunity(o.engine, o.engines, settings));
     } catch (e) {
       if (!isUserError(e)) throw e;
       return o.suggester(); // a corpus name the install no longer has: /crux itself says so
@@ -330,7 +342,7 @@ export function createHandler(o: HandlerOptions): (i: Interaction) => Promise<vo
     const settings = await settingsOf(i);
     const suggester = suggesterOf(settings);
     let found =
-      i.commandName !== 'crux' ? [] : focused.name === 'source' ? suggester.suggestTitles(typed, LIMITS.choices) : suggester.suggest(typed, LIMITS.choices);
+      i.commandName !== 'crux' ? [] : focused.name === 'source' ? await suggester.suggestTitles(typed, LIMITS.choices) : await suggester.suggest(typed, LIMITS.choices);
     // A server that enabled only some sources (/crux-config) is offered only those.
     const enabled = focused.name === 'source' ? settings.sources : null;
     if (enabled) found = found.filter((s) => enabled.some((e) => fold(s.text).includes(fold(e))));

@@ -4,7 +4,7 @@ import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, Partia
 import type { AdapterContext, PlatformAdapter, RunningAdapter } from '../index.ts';
 import { ConfigError, type Config, type DiscordConfig } from '../../src/config.ts';
 import type { RateLimit } from '../../src/service/ratelimit.ts';
-import { suggesterFor } from '../../src/core/suggest.ts';
+import { servedSuggester } from '../../src/core/suggest.ts';
 import { createHandler } from './handle.ts';
 import { CAPTURE_INTENTS, discordCapture, messageContentAllowed } from './capture.ts';
 
@@ -26,8 +26,8 @@ const CALLBACK_WAIT_MS = 2000;
 /** The running Discord adapter. Rejects, naming the variable, when the configuration is missing or the token is refused. */
 export async function startDiscord(ctx: AdapterContext, opts: DiscordAdapterOptions = {}): Promise<RunningAdapter> {
   const cfg = discordSettings(ctx.config);
-  // Built now, so the first keystroke is answered fast; rebuilt on first use after the index is swapped.
-  suggesterFor(ctx.engine);
+  // Built now (in this thread, or its engine's thread has built it), so the first keystroke is answered fast.
+  servedSuggester(ctx.engine);
   const rateLimited = (info: { method: string; route: string; retryAfter: number; global: boolean; scope: string }) =>
     ctx.log.warn(`discord: rate limited on ${info.method.toUpperCase()} ${info.route} for ${info.retryAfter} ms`, { global: info.global, scope: info.scope });
   const restOptions = { ...(cfg.apiUrl ? { api: cfg.apiUrl } : {}), ...opts.rest };
@@ -65,7 +65,7 @@ export async function startDiscord(ctx: AdapterContext, opts: DiscordAdapterOpti
     engines: ctx.engines,
     store: ctx.store,
     log: ctx.log,
-    suggester: () => suggesterFor(ctx.engine),
+    suggester: () => servedSuggester(ctx.engine),
     publicGuilds: cfg.publicGuilds,
     replyBudgetMs: opts.replyBudgetMs,
     buttonTtlMs: opts.buttonTtlMs,

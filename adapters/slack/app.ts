@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { commands as registry, type Args, type Command, type CommandContext } from '../../commands/index.ts';
 import { parseConfigText } from '../../commands/crux-config.ts';
-import { DEFAULT_LIMIT, MAX_LIMIT, type Engine } from '../../src/core/engine.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT, type ServedEngine } from '../../src/core/engine.ts';
 import type { EngineChooser } from '../../src/service/engines.ts';
 import { newRequestId, withRequest } from '../../src/service/log.ts';
 import { checkRate, slowDownMessage, type RateLimit } from '../../src/service/ratelimit.ts';
@@ -40,7 +40,7 @@ export interface SlackLimits {
 }
 
 export interface SlackOptions {
-  engine: Engine;
+  engine: ServedEngine;
   /** Engines for the named corpora a workspace may choose (/crux config corpora). */
   engines?: EngineChooser;
   store: Store;

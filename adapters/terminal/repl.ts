@@ -2,14 +2,14 @@
 import { createInterface } from 'node:readline';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Engine } from '../../src/core/engine.ts';
+import type { ServedEngine } from '../../src/core/engine.ts';
 import { commandNamed, commands } from '../../commands/index.ts';
 import type { Answer } from '../../src/core/types.ts';
 import { renderAnswer, renderReply } from './render.ts';
 import { promptHelp, type PromptCommand } from './help.ts';
 
 export interface ReplOptions {
-  engine: Engine;
+  engine: ServedEngine;
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   color: boolean;

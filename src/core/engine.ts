@@ -82,6 +82,19 @@ export interface Engine {
   syncFile?(file: string, passages: Passage[]): LiveChange | null;
 }
 
+/**
+ * An engine as a running service holds it: an Engine in this thread, or one answering from a worker thread
+ * (src/service/worker/), whose answers and updates arrive as promises. Commands await what ask gives.
+ */
+export interface ServedEngine {
+  ask(query: string, opts?: AskOptions): Answer | Promise<Answer>;
+  sources(): SourceInfo[];
+  problems: Problem[];
+  stats: EngineStats;
+  upsert?(records: Array<LiveRecord | LiveDrafts>, scope?: string | null): LiveChange | Promise<LiveChange>;
+  remove?(ids: string[], scope?: string | null): LiveChange | Promise<LiveChange>;
+}
+
 /** What an ask searches: the saved index alone, or the index with passages added while serving (src/core/live.ts). */
 export interface Searchable {
   index: TermIndex;

@@ -130,6 +130,24 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 
 const cache = new WeakMap<object, Suggester>();
 
+/** Suggestions that may come from another thread (an engine in a worker, src/service/worker/remote.ts). */
+export interface ServedSuggester {
+  suggest(input: string, limit?: number): Suggestion[] | Promise<Suggestion[]>;
+  suggestTitles(input: string, limit?: number): Suggestion[] | Promise<Suggestion[]>;
+}
+
+const NO_SUGGESTIONS: ServedSuggester = { suggest: () => [], suggestTitles: () => [] };
+
+/**
+ * The suggester of an engine as a service holds it: its thread's when it runs in one, else built here on first use;
+ * none for an engine still being opened.
+ */
+export function servedSuggester(engine: object): ServedSuggester {
+  const remote = (engine as { suggester?: ServedSuggester }).suggester;
+  if (remote) return remote;
+  return 'view' in engine ? suggesterFor(engine as Parameters<typeof suggesterFor>[0]) : NO_SUGGESTIONS;
+}
+
 /** One suggester per corpus view, built on first use (call it at start-up so the first keystroke is fast). */
 export function suggesterFor(engine: { view: { passages: Passage[] }; sources(): SourceInfo[] }, opts?: SuggestOptions): Suggester {
   let s = cache.get(engine.view);

@@ -1,19 +1,21 @@
-// Swaps in a new index while serving: built in a child process (`crux index`), loaded, then swapped in one assignment.
-// Queries never wait on the rebuild and never see half an index: until the swap they use the old engine, after it the new.
+// Swaps in a new index while serving: built in a child process (`crux index`), opened (in a worker thread when the
+// service runs one, src/service/worker/), then swapped in one assignment. Queries never wait on the rebuild and never
+// see half an index: until the swap they use the old engine, after it the new; a failed build keeps the old one.
 // A corpus file that changes (appended JSONL records or text lines) is first read again on its own and its passages
 // updated in the engine in service (appends.ts), searchable within seconds; the rebuild that merges those changes
 // into the saved index runs later, in the background, once changes have been quiet for a while.
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { openEngine, REPO_ROOT, type Engine, type OpenOptions } from '../core/engine.ts';
+import { openEngine, REPO_ROOT, type Engine, type ServedEngine } from '../core/engine.ts';
 import type { Log } from './log.ts';
 import { watchPaths } from './watch.ts';
-import { syncChangedFiles } from './appends.ts';
+import { syncChangedFiles, type FileSync } from './appends.ts';
+import type { RemoteEngine } from './worker/remote.ts';
 import type { LiveUpdates } from './updates.ts';
 
-export interface LiveEngine {
+export interface LiveEngine<E extends ServedEngine = ServedEngine> {
   /** The engine in service right now. */
-  current(): Engine;
+  current(): E;
   /** Rebuilds the index from the corpus and swaps it in. Calls made while one runs share the next run. */
   reload(why: string): Promise<ReloadResult>;
   /** Reloads when files under the corpus change (debounced). Returns a function that stops watching. */
@@ -22,12 +24,23 @@ export interface LiveEngine {
   reloading(): boolean;
   /** How many times a new engine was swapped in. */
   generation(): number;
-  close(): void;
+  /** Stops watching; with `engines`, also closes the engine in service (its thread). */
+  close(o?: { engines?: boolean }): Promise<void>;
 }
+
+/** What opens an engine for the corpus: in this thread (the default) or in a worker thread (worker/remote.ts). */
+export type EngineOpener<E extends ServedEngine = ServedEngine> = (o: { corpus: string[]; cacheDir?: string; format?: string; onNotice: (msg: string) => void }) => E | Promise<E>;
+
+/** Opens an engine in this thread, with its typo tree built. */
+export const openHere: EngineOpener<Engine> = (o) => {
+  const e = openEngine(o);
+  e.warm?.();
+  return e;
+};
 
 export type ReloadResult = { ok: true; passages: number; ms: number } | { ok: false; error: string };
 
-export interface LiveOptions {
+export interface LiveOptions<E extends ServedEngine = ServedEngine> {
   /** The corpus paths (a named corpus already resolved to its paths). */
   corpus: string | string[];
   cacheDir?: string;
@@ -43,6 +56,8 @@ export interface LiveOptions {
   updates?: LiveUpdates;
   /** Quiet time after a file change applied in place before the rebuild that merges it into the saved index. */
   mergeAfterMs?: number;
+  /** How a rebuilt index is opened: openHere by default (then E is Engine). */
+  open?: EngineOpener<E>;
 }
 
 /** Default quiet time before changes applied in place are merged into the saved index by a rebuild. */
@@ -75,11 +90,12 @@ function runIndex(o: { format?: string; cacheDir?: string }, paths: string[]): P
   });
 }
 
-export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
+export function liveEngine<E extends ServedEngine>(initial: E, o: LiveOptions<E>): LiveEngine<E> {
   const paths = [o.corpus].flat();
   const where = { corpus: paths.join(', ') };
+  const open = o.open ?? (openHere as unknown as EngineOpener<E>);
   let engine = initial;
-  o.updates?.attach(initial);
+  void o.updates?.attach(initial);
   let gen = 0;
   let running: Promise<ReloadResult> | null = null;
   let queued: Promise<ReloadResult> | null = null;
@@ -88,18 +104,15 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
   let changedDuringBuild = new Set<string>();
   let inPlace = 0;
   let mergeTimer: NodeJS.Timeout | null = null;
-  const openOpts = (): OpenOptions => ({
-    corpus: paths,
-    cacheDir: o.cacheDir,
-    format: o.format,
-    onNotice: (m) => o.log.warn(m),
-  });
+  let closed = false;
+  watchThread(initial);
 
   async function once(why: string): Promise<ReloadResult> {
     const t0 = performance.now();
     o.log.info(`Reloading the corpus (${why}).`, where);
     changedDuringBuild = new Set();
     inPlace = 0;
+    let next: E | null = null;
     try {
       if (o.buildInChild !== false) {
         const error = await (o.build ?? ((p) => buildInChild(o, p)))(paths);
@@ -108,14 +121,19 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
           return { ok: false, error };
         }
       }
-      const next = openEngine(openOpts());
-      next.warm?.();
-      o.updates?.attach(next);
-      if (changedDuringBuild.size) applyInPlace(next, [...changedDuringBuild]);
-
-      o.updates?.detach(engine);
+      next = await open({ corpus: paths, cacheDir: o.cacheDir, format: o.format, onNotice: (m) => o.log.warn(m) });
+      await o.updates?.attach(next);
+      if (changedDuringBuild.size) await applyInPlace(next, [...changedDuringBuild]);
+      if (closed) {
+        void retire(next);
+        return { ok: false, error: 'stopped' };
+      }
+      const old = engine;
+      o.updates?.detach(old);
       engine = next;
       gen++;
+      watchThread(next);
+      void retire(old);
       o.onSwap?.();
       const ms = Math.round(performance.now() - t0);
       o.log.info(`Swapped in the new index: ${next.stats.passages} passages from ${next.stats.files} files (${ms} ms).`, {
@@ -124,10 +142,25 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
       });
       return { ok: true, passages: next.stats.passages, ms };
     } catch (e) {
+      if (next) void retire(next);
       const error = (e as Error).message;
       o.log.error(`The new index could not be loaded; still answering from the previous one. ${error}`, where);
       return { ok: false, error };
     }
+  }
+
+  /** An engine in its own thread that stops on its own (a crash, out of memory) is replaced by a fresh one. */
+  function watchThread(e: E): void {
+    (e as Partial<RemoteEngine>).onExit?.((why) => {
+      if (engine !== e || closed) return;
+      o.log.error(`The engine stopped (${why}); opening the corpus again.`, where);
+      void reload(`the engine stopped: ${why}`);
+    });
+  }
+
+  /** Lets an engine swapped out go: its thread stops once what was asked of it is answered. */
+  async function retire(e: ServedEngine): Promise<void> {
+    await (e as Partial<RemoteEngine>).close?.();
   }
 
   function reload(why: string): Promise<ReloadResult> {
@@ -148,12 +181,13 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
   }
 
   /** Applies changed files to an engine in place; false when a rebuild is needed instead (and was asked for). */
-  function applyInPlace(target: Engine, changed: string[]): boolean {
-    let r;
+  async function applyInPlace(target: ServedEngine, changed: string[]): Promise<boolean> {
+    let r: FileSync;
     try {
-      r = syncChangedFiles(target, paths, o.format, changed);
+      const remote = (target as Partial<RemoteEngine>).syncFiles;
+      r = remote ? await remote(changed) : syncChangedFiles(target as Engine, paths, o.format, changed);
     } catch (e) {
-      r = { ok: false as const, why: (e as Error).message };
+      r = { ok: false, why: (e as Error).message };
     }
     if (!r.ok) {
       void reload(`files changed under ${where.corpus}: ${r.why}`);
@@ -165,9 +199,9 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
   }
 
   /** Files changed: update them in place now, and merge them into the saved index by a rebuild later. */
-  function filesChanged(changed: string[], mergeAfterMs: number): void {
+  async function filesChanged(changed: string[], mergeAfterMs: number): Promise<void> {
     if (running) for (const f of changed) changedDuringBuild.add(f);
-    if (!applyInPlace(engine, changed)) return;
+    if (!(await applyInPlace(engine, changed))) return;
     if (mergeTimer) clearTimeout(mergeTimer);
     mergeTimer = null;
     if (inPlace >= MERGE_AT) void reload('merging the changes made in place into the saved index');
@@ -181,7 +215,7 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
   }
 
   function watchCorpus(debounceMs = 1_000): () => void {
-    const stop = watchPaths(paths, (changed) => filesChanged(changed, o.mergeAfterMs ?? MERGE_AFTER_MS), {
+    const stop = watchPaths(paths, (changed) => void filesChanged(changed, o.mergeAfterMs ?? MERGE_AFTER_MS), {
       debounceMs,
       onError: (target, e) => o.log.warn(`Stopped watching ${target}: ${e.message}`),
     });
@@ -198,11 +232,13 @@ export function liveEngine(initial: Engine, o: LiveOptions): LiveEngine {
     watch: watchCorpus,
     reloading: () => running !== null,
     generation: () => gen,
-    close: () => {
+    async close(c) {
+      closed = true;
       for (const stop of stops) stop();
       stops.clear();
       if (mergeTimer) clearTimeout(mergeTimer);
       mergeTimer = null;
+      if (c?.engines) await retire(engine);
     },
   };
 }

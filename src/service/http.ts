@@ -1,13 +1,13 @@
 // The operations endpoint (CRUX_HTTP_PORT): /healthz for load balancers and supervisors, /metrics for Prometheus.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Engine } from '../core/engine.ts';
+import type { ServedEngine } from '../core/engine.ts';
 import type { Store } from './store.ts';
 import type { Log } from './log.ts';
 import { metricsText } from './metrics.ts';
 
 export interface HealthSources {
-  engine(): Engine | null;
+  engine(): ServedEngine | null;
   store: Store;
   adapters(): Array<{ name: string; connected: boolean }>;
   /** True once shutdown has begun: health turns 503 so a load balancer stops sending work. */

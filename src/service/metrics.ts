@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client) for a running Crux: answers by platform and outcome, latency, rate limits, store errors.
 import client from 'prom-client';
-import type { Engine } from '../core/engine.ts';
+import type { ServedEngine } from '../core/engine.ts';
+import type { Answer } from '../core/types.ts';
 import { isUserError } from '../errors.ts';
 import { onRateLimited } from './ratelimit.ts';
 
@@ -47,7 +48,7 @@ const captureEvents = new client.Counter({
 
 /** What the gauges read at scrape time; serve.ts fills it in. */
 export interface Observed {
-  engine?: () => Engine | null;
+  engine?: () => ServedEngine | null;
   storeFallback?: () => boolean;
   adapters?: () => Array<{ name: string; connected: boolean }>;
   /** Metrics of other processes to add in (Discord shard processes), as prom-client JSON. */
@@ -126,20 +127,27 @@ export function recordStoreError(op: string): void {
  * The engine as one platform sees it: every ask is timed and counted by outcome. Forwards everything else to
  * whatever engine `current` returns at the moment (so a hot-swapped index is picked up at once).
  */
-export function instrumentEngine(current: () => Engine, adapterName: string): Engine {
+export function instrumentEngine(current: () => ServedEngine, adapterName: string): ServedEngine {
   const platform = adapterName.toLowerCase();
-  const ask: Engine['ask'] = (query, opts) => {
+  const ask: ServedEngine['ask'] = (query, opts) => {
     const t0 = performance.now();
-    try {
-      const a = current().ask(query, opts);
+    const answered = (a: Answer) => {
       recordAnswer(platform, a.passages.length ? 'answered' : 'no_match', (performance.now() - t0) / 1000);
       return a;
-    } catch (e) {
+    };
+    const failed = (e: unknown): never => {
       recordAnswer(platform, isUserError(e) ? 'user_error' : 'error', (performance.now() - t0) / 1000);
       throw e;
+    };
+    try {
+      const a = current().ask(query, opts);
+      // From a worker thread the answer is a promise: timed until it arrives.
+      return a instanceof Promise ? a.then(answered, failed) : answered(a);
+    } catch (e) {
+      return failed(e);
     }
   };
-  return new Proxy({} as Engine, {
+  return new Proxy({} as ServedEngine, {
     get: (_t, key) => (key === 'ask' ? ask : Reflect.get(current(), key)),
     has: (_t, key) => Reflect.has(current(), key),
     ownKeys: () => Reflect.ownKeys(current()),

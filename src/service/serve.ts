@@ -1,10 +1,10 @@
 // npm start: opens the corpus, starts every configured platform adapter, and the prompt when none is configured.
 // The prompt alone loads no store, metrics or ops server: those (and each platform's SDK) load only for a service.
-import { DEFAULT_CORPUS, openEngine } from '../core/engine.ts';
+import { DEFAULT_CORPUS, openEngine, type Engine, type ServedEngine } from '../core/engine.ts';
 import { ConfigError, readConfig } from '../config.ts';
 import type { Store } from './store.ts';
 import { configSecrets, createLogger, textLog } from './log.ts';
-import { liveEngine } from './hotswap.ts';
+import { liveEngine, type EngineOpener } from './hotswap.ts';
 import { engineChooser, installCorpora, type EngineChooser } from './engines.ts';
 import { isUserError } from '../errors.ts';
 import { problemLine } from '../corpus/types.ts';
@@ -36,9 +36,14 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
   const log = wanted.length
     ? createLogger({ level: config.logLevel, secrets: configSecrets(config), base: shard ? { shard: shard.ids.join(',') } : {} })
     : textLog(o.io.err, config.logLevel);
-  let engine;
+  // As a service, every corpus is opened and searched in a worker thread of its own (src/service/worker/): building,
+  // loading, the typo tree and every answer never hold up the thread that acks Discord and Slack. The terminal alone
+  // opens its corpus here.
+  const open: EngineOpener = wanted.length ? await threadOpener() : (x) => openEngine(x);
+  const corpus = o.corpus ?? [DEFAULT_CORPUS];
+  let engine: ServedEngine;
   try {
-    engine = openEngine({ corpus: o.corpus, format: o.format, onNotice: (m) => log.warn(m) });
+    engine = await open({ corpus, cacheDir: config.cacheDir ?? undefined, format: o.format, onNotice: (m) => log.warn(m) });
   } catch (e) {
     if (isUserError(e)) {
       log.error(e.message);
@@ -51,7 +56,8 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
   const updates = liveUpdates();
   let forgetNamed = () => {};
   const live = liveEngine(engine, {
-    corpus: o.corpus ?? DEFAULT_CORPUS,
+    corpus,
+    open: wanted.length ? open : undefined,
     cacheDir: config.cacheDir ?? undefined,
     format: o.format,
     log,
@@ -68,6 +74,8 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
       cacheDir: config.cacheDir ?? undefined,
       onNotice: (m) => log.warn(m),
       onOpen: (e) => updates.attach(e),
+      open: wanted.length ? (x) => open({ corpus: [x.corpus ?? DEFAULT_CORPUS].flat(), cacheDir: x.cacheDir, format: x.format, onNotice: (m) => log.warn(m) }) : undefined,
+      log,
     });
   } catch (e) {
     if (!isUserError(e)) throw e;
@@ -79,11 +87,10 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
     // The terminal alone: no state to share (so it never contends with a running bot for the embedded store), nothing
     // captured, no metrics to serve, and no watcher, so the index is never swapped under it. The typo tree is built
     // just after the prompt shows, while the first question is typed.
-    setImmediate(() => engine.warm?.());
+    setImmediate(() => (engine as Engine).warm?.());
     await runRepl({ engine: live.current(), input: process.stdin, output: process.stdout, color: process.stdout.isTTY === true && !process.env.NO_COLOR });
     return 0;
   }
-  engine.warm?.(); // before any platform connects, so no first typo waits for it
   const { instrumentEngine, recordStoreError } = await import('./metrics.ts');
   const { openStore, StoreError } = await import('./store.ts');
   let store: Store;
@@ -101,7 +108,7 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
   const capture = await openCapture(store, { storeUrl: config.storeUrl, prefix: config.storePrefix, log, updates });
   const running: RunningAdapter[] = [];
   const { startService } = await import('./service.ts');
-  const service = await startService({ config: shard ? { ...config, httpPort: null } : config, log, store, live, running, watchNamed: () => chooser.watch({ log }) });
+  const service = await startService({ config: shard ? { ...config, httpPort: null } : config, log, store, live, running, watchNamed: () => chooser.watch({ log }), closeEngines: () => chooser.close() });
   // A platform that fails to start is reported and skipped; the others keep running.
   for (const a of wanted) {
     try {
@@ -125,6 +132,12 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
   const code = await service.shutdown(await service.untilStopped());
   await capture?.close();
   return code;
+}
+
+/** Opens engines in worker threads (loaded only for a service). */
+async function threadOpener(): Promise<EngineOpener> {
+  const { openInThread } = await import('./worker/remote.ts');
+  return (x) => openInThread(x);
 }
 
 /**

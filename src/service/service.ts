@@ -32,6 +32,8 @@ export interface ServiceOptions {
   live: LiveEngine;
   /** Starts watching the named corpora's files (with watchCorpus); returns a function that stops it. */
   watchNamed?: () => () => void;
+  /** Closes the engines of named corpora (their threads) at shutdown. */
+  closeEngines?: () => Promise<void>;
   /** The adapters running (filled in as they start). */
   running: Stoppable[];
   /** Handle SIGTERM/SIGINT/SIGHUP (false in tests that drive stop() themselves). */
@@ -79,7 +81,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     const t0 = performance.now();
     o.log.info(`Shutting down (${reason}): no new work; finishing what is in flight.`);
     unwatch();
-    o.live.close();
+    void o.live.close();
     let code = 0;
     const stops = Promise.allSettled(
       o.running.map(async (r) => {
@@ -95,6 +97,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       code = 1;
       o.log.error(`In-flight work did not finish within ${limit / 1000} s; stopping anyway.`);
     }
+    // The engine's thread (and those of named corpora) go once nothing is asked of them any more.
+    await Promise.all([o.live.close({ engines: true }), o.closeEngines?.()]);
     try {
       await o.store.close();
     } catch (e) {

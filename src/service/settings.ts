@@ -1,6 +1,6 @@
 // Per-community settings (a Discord server, a Slack workspace), kept in the shared store and changed in chat by
 // people allowed to: default visibility of answers, which sources are enabled, and the rate limits.
-import type { Engine } from '../core/engine.ts';
+import type { ServedEngine } from '../core/engine.ts';
 import type { Store } from './store.ts';
 import type { Visibility } from '../core/reply.ts';
 import { UserError } from '../errors.ts';
@@ -63,7 +63,7 @@ export async function resetSettings(store: Store, platform: string, communityId:
  */
 export async function setSetting(
   store: Store,
-  engine: Engine,
+  engine: ServedEngine,
   where: { platform: string; communityId: string; userId?: string },
   name: string,
   value: string,
@@ -117,7 +117,7 @@ function parseVisibility(v: string): Visibility {
   throw new UserError('BAD_OPTION', 'visibility is "public" (everyone in the channel sees answers) or "ephemeral" (only the person asking), or "default".');
 }
 
-function parseSources(v: string, engine: Engine): string[] {
+function parseSources(v: string, engine: ServedEngine): string[] {
   const wanted = v
     .split(/[,;\n]+/)
     .map((s) => s.trim())
@@ -166,7 +166,7 @@ function describeLimit(l: RateLimit, per: string): string {
 export function describeSettings(
   s: CommunitySettings,
   platform: string,
-  engine: Engine,
+  engine: ServedEngine,
   corpora: readonly string[] = [DEFAULT_CORPUS_NAME],
   /** How live capture stands (src/service/capture/control.ts), when the platform offers it. */
   capture?: string,
@@ -209,7 +209,7 @@ export function checkCommunityRate(
  * The source filters to search with, given the community's enabled sources and what the user asked for.
  * Throws UNKNOWN_SOURCE when the user's source is not among the enabled ones.
  */
-export function sourcesFor(engine: Engine, settings: Pick<CommunitySettings, 'sources'> | undefined, asked: string | undefined): string[] | undefined {
+export function sourcesFor(engine: ServedEngine, settings: Pick<CommunitySettings, 'sources'> | undefined, asked: string | undefined): string[] | undefined {
   const enabled = settings?.sources ?? null;
   const a = asked?.trim() ? asked.trim() : undefined;
   if (!enabled) return a ? [a] : undefined;

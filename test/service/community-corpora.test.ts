@@ -7,7 +7,7 @@ import cruxConfig from '../../commands/crux-config.ts';
 import crux from '../../commands/crux.ts';
 import type { CommandContext } from '../../commands/types.ts';
 import { readCorpora } from '../../src/corpus/corpora.ts';
-import { openEngine, type Engine, type OpenOptions } from '../../src/core/engine.ts';
+import { openEngine, type Engine, type OpenOptions, type ServedEngine } from '../../src/core/engine.ts';
 import { engineChooser, engineForCommunity } from '../../src/service/engines.ts';
 import { liveEngine } from '../../src/service/hotswap.ts';
 import { createLogger, memorySink } from '../../src/service/log.ts';
@@ -41,7 +41,8 @@ const chooser = engineChooser({
   cacheDir,
   open: (o) => (opens.push(o), openEngine(o)),
 });
-const texts = (e: Engine, q = 'compost heap') => e.ask(q).passages.map((p) => p.text);
+// Opened in this thread here, so answers come back at once.
+const texts = (e: ServedEngine, q = 'compost heap') => (e as Engine).ask(q).passages.map((p) => p.text);
 
 describe('engines for named corpora', () => {
   test('a community without a choice, or with "default", searches the process corpus', () => {

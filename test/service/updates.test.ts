@@ -17,7 +17,7 @@ import { REPO } from '../cli/helpers.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'crux-updates-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const lives: LiveEngine[] = [];
+const lives: LiveEngine<Engine>[] = [];
 afterEach(() => {
   for (const l of lives.splice(0)) l.close();
 });
@@ -118,7 +118,7 @@ describe('the corpus watcher', () => {
 
   it('keeps a change made after a rebuild read the files and before it was swapped in', async () => {
     const c = corpus();
-    let live: LiveEngine | null = null;
+    let live: LiveEngine<Engine> | null = null;
     // The real build, then a line appended (and applied in place) before the engine it made is swapped in.
     const build = async (paths: string[]) => {
       const error = await buildInChild({ cacheDir: c.cache }, paths);
@@ -199,7 +199,7 @@ describe('captured messages', () => {
     corpora.put(communityKey('discord', 'G'), [msg('111', `First paragraph on the ${WORD}.\n\n> a quoted line\n\nSecond ${WORD} paragraph.`)]);
     const ask = (communityId: string) => {
       const e = engineForCommunity(engine, undefined, undefined, { over: (base) => corpora.over(communityKey('discord', communityId), base) });
-      return e.ask(WORD).passages.map((p) => [p.id, p.source.site]);
+      return (e as Engine).ask(WORD).passages.map((p) => [p.id, p.source.site]);
     };
     expect(ask('G')).toEqual([
       ['111', 'Discord'],

@@ -1,7 +1,7 @@
 // Live capture as a community sees it: `/crux-config capture …` (channels on, off, purge), its line in the settings,
 // `/crux forget-me`, and the backfill of a channel's recent history with progress for the admin who asked. A
 // platform (adapters/discord/capture.ts, adapters/slack/capture.ts) supplies its channels and history as a source.
-import type { Engine } from '../../core/engine.ts';
+import type { ServedEngine } from '../../core/engine.ts';
 import type { Store } from '../store.ts';
 import { setSetting } from '../settings.ts';
 import { UserError } from '../../errors.ts';
@@ -53,13 +53,13 @@ export type Report = (text: string, final: boolean) => Promise<unknown> | void;
 /** Live capture for one community, as the commands use it. */
 export interface CaptureControl {
   /** `capture VALUE`: channels to capture, `off [channels]`, `purge [channels]`. Returns what to tell the admin. */
-  configure(value: string, who: { userId?: string; engine: Engine; report?: Report }): Promise<string>;
+  configure(value: string, who: { userId?: string; engine: ServedEngine; report?: Report }): Promise<string>;
   /** The capture line of `/crux-config`. */
   describe(channels: string[] | null | undefined): string;
   /** `/crux forget-me` for this member. Returns what to tell them. */
   forget(user: string): Promise<string>;
   /** The engine to answer with: `base` plus what this community captured. */
-  over(base: Engine): Engine;
+  over<E extends ServedEngine>(base: E): E;
 }
 
 export interface PlatformCapture {
@@ -187,7 +187,7 @@ export function platformCapture(service: CaptureService, source: CaptureSource, 
   function control(community: string): CaptureControl {
     const where = (userId?: string) => ({ platform, communityId: community, userId });
 
-    async function save(ids: string[], who: { userId?: string; engine: Engine }): Promise<void> {
+    async function save(ids: string[], who: { userId?: string; engine: ServedEngine }): Promise<void> {
       await setSetting(o.store, who.engine, where(who.userId), 'capture', ids.length ? ids.join(' ') : 'off');
       // On disk before the admin is told (the embedded store otherwise writes within moments, which a crash can beat).
       await o.store.flush?.();

@@ -2,7 +2,7 @@
 // platform-neutral messages and deletions here; each is checked (channel on, member not forgotten, not older than
 // what is held), written to the capture log, then applied to the state and the searchable corpus. Nothing counts as
 // captured before the log has it.
-import type { Engine } from '../../core/engine.ts';
+import type { ServedEngine } from '../../core/engine.ts';
 import type { Store } from '../store.ts';
 import { getSettings } from '../settings.ts';
 import type { CaptureLog } from './log.ts';
@@ -64,7 +64,7 @@ export interface CaptureService {
   /** Is this member forgotten here? */
   isForgotten(platform: CapturePlatform, community: string, user: string): boolean;
   /** The engine a community's questions run on: `base` with its captured messages (just `base` when it has none). */
-  engineFor(platform: CapturePlatform, community: string, base: Engine): Engine;
+  engineFor<E extends ServedEngine>(platform: CapturePlatform, community: string, base: E): E;
   /** Messages captured per channel. */
   counts(platform: CapturePlatform, community: string): Map<string, number>;
   /** Records how far a channel's backfill got (durably: a restart resumes from there). */

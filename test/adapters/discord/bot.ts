@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startDiscord, type DiscordAdapterOptions } from '../../../adapters/discord/index.ts';
 import type { RunningAdapter } from '../../../adapters/index.ts';
 import { readConfig } from '../../../src/config.ts';
-import { openEngine, type Engine } from '../../../src/core/engine.ts';
+import { openEngine, type Engine, type ServedEngine } from '../../../src/core/engine.ts';
 import type { EngineChooser } from '../../../src/service/engines.ts';
 import { memoryStore, type Store } from '../../../src/service/store.ts';
 import type { CaptureService } from '../../../src/service/capture/service.ts';
@@ -24,7 +24,7 @@ export interface LogLine {
 
 export interface Bot {
   fake: FakeDiscord;
-  engine: Engine;
+  engine: ServedEngine;
   store: Store;
   logs: LogLine[];
   running: RunningAdapter;
@@ -58,7 +58,7 @@ export function cleanupCache(): void {
 export async function startBot(
   o: {
     corpus?: string;
-    engine?: Engine;
+    engine?: ServedEngine;
     engines?: EngineChooser;
     env?: Record<string, string>;
     adapter?: DiscordAdapterOptions;

@@ -46,8 +46,8 @@ describe('correcting a side on Discord', () => {
     const [c] = await listCorrections(bot.store, 'discord', SERVER_A);
     expect(c).toMatchObject({ query: QUERY });
     // The engine, given this server's corrections, places the passage on the other side and marks it.
-    const before = bot.engine.ask(QUERY);
-    const after = bot.engine.ask(QUERY, { corrections: await listCorrections(bot.store, 'discord', SERVER_A) });
+    const before = await bot.engine.ask(QUERY);
+    const after = await bot.engine.ask(QUERY, { corrections: await listCorrections(bot.store, 'discord', SERVER_A) });
     const sideIn = (a: typeof before) => a.positions.find((p) => p.passages.some((h) => h.id === c.passage))?.stance;
     expect(sideIn(after)).not.toBe(sideIn(before));
     expect(after.positions.find((p) => p.corrected?.includes(c.passage))?.why?.[c.passage]).toMatch(/corrected by a member of this community/);
