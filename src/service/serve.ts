@@ -105,7 +105,9 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
   }
   // Live capture (issue 17): a community's own channels, captured as it talks, searched with its corpora.
   const { openCapture } = await import('./capture/open.ts');
-  const capture = await openCapture(store, { storeUrl: config.storeUrl, prefix: config.storePrefix, log, updates });
+  // (A sharding manager running nothing else leaves capture to its shard processes.)
+  const capturing = wanted.some((a) => a !== shardedDiscordAdapter);
+  const capture = capturing ? await openCapture(store, { storeUrl: config.storeUrl, prefix: config.storePrefix, log, updates }) : null;
   const running: RunningAdapter[] = [];
   const { startService } = await import('./service.ts');
   const service = await startService({ config: shard ? { ...config, httpPort: null } : config, log, store, live, running, watchNamed: () => chooser.watch({ log }), closeEngines: () => chooser.close() });

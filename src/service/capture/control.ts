@@ -205,7 +205,8 @@ export function platformCapture(service: CaptureService, source: CaptureSource, 
     return {
       async configure(value, who) {
         const words = value.split(/[\s,]+/).filter(Boolean);
-        const verb = words[0]?.toLowerCase() ?? '';
+        // "default" (every setting takes it) and "none" mean off.
+        const verb = (words[0]?.toLowerCase() ?? '').replace(/^(default|none)$/, 'off');
         const on = await service.channels(platform, community);
         if (verb === 'off' || verb === 'purge') {
           const named = words.length > 1 ? await resolve(words.slice(1)) : null;

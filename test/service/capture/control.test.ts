@@ -131,6 +131,8 @@ describe('capture VALUE', () => {
     await service.message('discord', 'G1', message({ text: 'Kept after off.' }));
     expect(await control.configure('off', { engine: baseEngine() })).toBe('Capture is off for #debates. What was captured stays searchable; `capture purge` removes it.');
     expect(await service.message('discord', 'G1', message({ text: 'After off.' }))).toBe('off');
+    await control.configure('#debates', { engine: baseEngine() });
+    expect(await control.configure('default', { engine: baseEngine() })).toMatch(/^Capture is off for #debates\./);
     expect(control.describe(null)).toBe('off (default); kept from before: #debates (1)');
     expect(await control.configure('purge', { engine: baseEngine() })).toBe('Capture is off for #debates, and the 1 messages captured there were removed.');
     expect(service.state.count('discord:G1')).toBe(0);
