@@ -1,10 +1,11 @@
-// Test helpers: the CI Redis (CRUX_TEST_REDIS_URL), and private redis-server processes a test may stop and restart.
+// Test helpers: the test run's Redis (CRUX_TEST_REDIS_URL), and private redis-server processes a test may stop and restart.
 
-/** Set by .ci/services; tests that need Redis skip (with this message) only when it is absent. */
+/**
+ * Set by .ci/services on CI, else by test/global-setup.ts, which starts a redis-server of the run's own when one is
+ * installed. Tests that need Redis skip (saying so in their names) only when neither could give one.
+ */
 export const TEST_REDIS_URL = process.env.CRUX_TEST_REDIS_URL ?? '';
-export const NO_REDIS_MESSAGE =
-  'CRUX_TEST_REDIS_URL is not set: skipping the tests that need a real Redis. `.ci/run` starts one (see .ci/services).';
-if (!TEST_REDIS_URL) console.warn(NO_REDIS_MESSAGE);
+export const NO_REDIS_MESSAGE = 'skipped: needs redis-server, which is not installed';
 
 export { freePort, PrivateRedis } from './private-redis.ts';
 
