@@ -1,25 +1,15 @@
 // Shared helpers for the foundation's tests: fixture corpora copied into temp dirs, and the CLI as a subprocess.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { afterAll } from 'vitest';
+import { tempDir as makeTempDir } from '../helpers/temp.ts';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const FIXTURES = join(REPO, 'test', 'fixtures', 'core');
 export const CLI = join(REPO, 'bin', 'crux.mjs');
 
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
 /** A fresh empty temp dir, removed after the test file. */
-export function tempDir(prefix = 'crux-core-'): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  made.push(d);
-  return d;
-}
+export const tempDir = (prefix = 'crux-core-') => makeTempDir(prefix);
 
 /** Copies a fixture corpus (test/fixtures/core/<name>) into a fresh temp dir and returns the copy's path. */
 export function fixtureCopy(name: string): string {

@@ -1,26 +1,16 @@
 // Shared helpers for the export-format tests: fixture paths, loading, and compact views of passages.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll } from 'vitest';
 import { loadCorpus, type Corpus } from '../../src/corpus/load.ts';
 import type { Passage } from '../../src/core/types.ts';
+import { tempDir as makeTempDir } from '../helpers/temp.ts';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const FORMATS = join(REPO, 'test', 'fixtures', 'formats');
 export const fixture = (...parts: string[]) => join(FORMATS, ...parts);
 
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
 /** A fresh temp dir, removed after the test file. */
-export function tempDir(prefix = 'crux-formats-'): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  made.push(d);
-  return d;
-}
+export const tempDir = (prefix = 'crux-formats-') => makeTempDir(prefix);
 
 /** Copies a fixture (file or folder) into a temp dir and returns the copy's path. */
 export function copyFixture(...parts: string[]): string {

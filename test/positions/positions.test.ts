@@ -87,13 +87,14 @@ describe('positions on a thread about hyperstition', () => {
   it('quotes every passage verbatim', () => {
     const text = corpusText('hyperstition');
     const shown = [...a.positions.flatMap((p) => p.passages), ...a.exchanges.flatMap((x) => [x.claim, x.reply])];
+    expect(shown.length).toBeGreaterThan(0);
     for (const h of shown) for (const piece of pieces(h.text)) expect(text).toContain(piece);
   });
 });
 
 describe('exchanges by quote line', () => {
   it('take the reply after lead-ins such as "Regarding:", never the lead-in itself', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'crux-leadin-'));
+    const dir = mkdtempSync(join(cache, 'leadin-'));
     const lines = [
       'The post claims that writing about misaligned AI makes future models misaligned through their training data.',
       'Someone else thinks the worry about training data is overblown, and mostly a story the labs like to tell.',
@@ -148,6 +149,7 @@ describe('positions on short arguments about a motion', () => {
   });
 
   it('counts distinct authors where the corpus names them', () => {
+    expect(a.positions.length).toBeGreaterThan(0);
     for (const p of a.positions) expect(p.weight.authors).toBe(5);
   });
 

@@ -1,5 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CORPUS, openEngine } from '../../src/core/engine.ts';
@@ -9,12 +8,13 @@ import { createLogger, memorySink } from '../../src/service/log.ts';
 import { startService } from '../../src/service/service.ts';
 import { memoryStore } from '../../src/service/store.ts';
 import { ServeProcess } from './helpers/serve.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const NEW_WORD = 'zyzzogeton';
 const NEW_FILE = `Nobody had mentioned the ${NEW_WORD} before this thread, and now everyone argues about the ${NEW_WORD}.\n`;
 
 function corpusCopy(): { corpus: string; cache: string } {
-  const root = mkdtempSync(join(tmpdir(), 'crux-swap-'));
+  const root = tempDir('crux-swap-');
   const corpus = join(root, 'corpus');
   cpSync(DEFAULT_CORPUS, corpus, { recursive: true });
   return { corpus, cache: join(root, 'cache') };

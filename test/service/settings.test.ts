@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine, type Engine } from '../../src/core/engine.ts';
 import { memoryStore, redisStore, type Store } from '../../src/service/store.ts';
@@ -10,10 +7,11 @@ import crux from '../../commands/crux.ts';
 import type { CommandContext } from '../../commands/types.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { NO_REDIS_MESSAGE, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 let engine: Engine;
 beforeAll(() => {
-  engine = openEngine({ cacheDir: mkdtempSync(join(tmpdir(), 'crux-settings-')) });
+  engine = openEngine({ cacheDir: tempDir('crux-settings-') });
 });
 
 const text = (r: Reply) => (r.kind === 'notice' ? r.text : r.kind === 'error' ? r.message : '');

@@ -21,13 +21,21 @@ const CASES: Array<[string, string]> = [
 ];
 
 let engine: Engine;
+let cacheBefore: string | undefined;
 beforeAll(() => {
   mkdirSync(corpus, { recursive: true });
   // Plain text with no sources.json: passages with neither author, date nor score.
   writeFileSync(join(corpus, 'thread.txt'), 'Hyperstition is a self-fulfilling prophecy.\nThe debate about hyperstition goes on.\n');
   engine = openEngine({ corpus, cacheDir: cache });
+  // The terminal below runs in this process: its saved index goes to the temp folder, not the checkout's data/.cache.
+  cacheBefore = process.env.CRUX_CACHE_DIR;
+  process.env.CRUX_CACHE_DIR = cache;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  if (cacheBefore === undefined) delete process.env.CRUX_CACHE_DIR;
+  else process.env.CRUX_CACHE_DIR = cacheBefore;
+  rmSync(dir, { recursive: true, force: true });
+});
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];

@@ -1,6 +1,5 @@
 // Starts the real Discord adapter (real discord.js Client, real keyv store) against a FakeDiscord, over a fixture corpus.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDiscord, type DiscordAdapterOptions } from '../../../adapters/discord/index.ts';
 import type { RunningAdapter } from '../../../adapters/index.ts';
@@ -10,6 +9,7 @@ import type { EngineChooser } from '../../../src/service/engines.ts';
 import { memoryStore, type Store } from '../../../src/service/store.ts';
 import type { CaptureService } from '../../../src/service/capture/service.ts';
 import { APP_ID, FAKE_TOKEN, FakeDiscord } from './fake-discord.ts';
+import { tempDir } from '../../helpers/temp.ts';
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'discord');
 export const BASIC = join(FIXTURES, 'basic');
@@ -34,7 +34,8 @@ export interface Bot {
 }
 
 const engines = new Map<string, Engine>();
-const cacheDir = mkdtempSync(join(tmpdir(), 'crux-discord-test-'));
+/** Saved indexes of the fixture corpora, removed after the test file. */
+const cacheDir = tempDir('crux-discord-test-');
 
 /** One engine per fixture corpus for the whole test file (opening is the slow part). */
 export function engineFor(corpus: string): Engine {
@@ -49,10 +50,6 @@ export function engineFor(corpus: string): Engine {
 /** An engine of its own (records added while serving stay in it): for tests that add some. */
 export function freshEngine(corpus: string = BASIC): Engine {
   return openEngine({ corpus, cacheDir });
-}
-
-export function cleanupCache(): void {
-  rmSync(cacheDir, { recursive: true, force: true });
 }
 
 export async function startBot(

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buttonsOf, visibleParts } from './fake-discord.ts';
-import { cleanupCache, startBot, type Bot } from './bot.ts';
+import { startBot, type Bot } from './bot.ts';
 import { listCorrections } from '../../../src/service/corrections.ts';
 
 const CORPUS = join(import.meta.dirname, '..', '..', 'fixtures', 'positions', 'hyperstition');
@@ -16,7 +16,6 @@ const CORRECTED = /placed as members of this community corrected/;
 /** A member's permissions with Manage Server (1 << 5). */
 const MANAGE_SERVER = '32';
 
-afterAll(() => cleanupCache());
 
 describe('correcting a side on Discord', () => {
   let bot: Bot;

@@ -11,7 +11,7 @@ import { startDiscord } from '../../../adapters/discord/index.ts';
 import { memoryStore } from '../../../src/service/store.ts';
 import type { Engine } from '../../../src/core/engine.ts';
 import { ALICE, APP_ID, BOB, buttonsOf, CHANNEL_ID, FakeDiscord, visibleParts, type RestCall } from './fake-discord.ts';
-import { BASIC, cleanupCache, corpusText, engineFor, FAKE_TOKEN, isVerbatim, OVERFLOW, quoteOf, seen, startBot, type Bot } from './bot.ts';
+import { BASIC, corpusText, engineFor, FAKE_TOKEN, isVerbatim, OVERFLOW, quoteOf, seen, startBot, type Bot } from './bot.ts';
 
 const EPHEMERAL = 64;
 /** Rate limits wide enough for a suite of tests by one user in one channel (the limits have tests of their own). */
@@ -59,7 +59,6 @@ function quotesOf(data: any): string[] {
   return data.embeds.flatMap((e: any) => (e.fields ?? []).map((f: any) => quoteOf(f.value))).filter(Boolean);
 }
 
-afterAll(() => cleanupCache());
 
 describe('the Discord bot on the basic corpus', () => {
   let bot: Bot;

@@ -1,11 +1,11 @@
 // The engine the Slack tests use: the real engine over test/fixtures/slack/corpus, with the positions and exchanges of
 // test/fixtures/slack/positions.json attached to matching queries (so button tests do not depend on the positions step).
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openEngine, type Engine } from '../../../src/core/engine.ts';
 import type { Exchange, Position } from '../../../src/core/types.ts';
+import { tempDir } from '../../helpers/temp.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/slack/', import.meta.url));
 export const CORPUS = join(FIXTURES, 'corpus');
@@ -20,7 +20,7 @@ interface FixtureExchange extends Omit<Exchange, 'claim' | 'reply'> {
 type Fixture = Record<string, { positions: FixturePosition[]; exchanges: FixtureExchange[] }>;
 
 export function fixtureEngine(): Engine {
-  const engine = openEngine({ corpus: CORPUS, cacheDir: mkdtempSync(join(tmpdir(), 'crux-slack-')) });
+  const engine = openEngine({ corpus: CORPUS, cacheDir: tempDir('crux-slack-') });
   const fixture = JSON.parse(readFileSync(join(FIXTURES, 'positions.json'), 'utf8')) as Fixture;
   return {
     ...engine,
