@@ -1,16 +1,16 @@
 // Hostile input through every front end (terminal, Discord, Slack): very long queries, control, zero-width and
 // right-to-left characters, mention and markdown injection in queries and in corpus text. Each must get a clear
 // reply that pings no one and keeps its layout.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { openEngine, type Engine } from '../../src/core/engine.ts';
 import { startBot, type Bot } from '../adapters/discord/bot.ts';
 import { httpHarness, type Harness } from '../adapters/slack/helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'crux-hostile-'));
+const dir = tempDir('crux-hostile-');
 const corpus = join(dir, 'corpus');
 const cache = join(dir, 'cache');
 const HOSTILE_CORPUS = [
@@ -30,15 +30,26 @@ const QUERIES: Record<string, string> = {
   'lone surrogates': 'hyper\ud800stition \udc00debate',
 };
 
+/** The one query left empty once control characters are removed: refused as a usage error. Every other is answered. */
+const REFUSED = 'only control characters';
+
 /** Characters that must never reach a user's screen from the query: terminal escapes, bells, bidi overrides, lone surrogates. */
 const DANGEROUS = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 let engine: Engine;
+let cacheBefore: string | undefined;
 beforeAll(() => {
   mkdirSync(corpus, { recursive: true });
   writeFileSync(join(corpus, 'hostile.txt'), HOSTILE_CORPUS.join('\n') + '\n');
   writeFileSync(join(corpus, 'plain.txt'), 'Hyperstition is a self-fulfilling prophecy about the future.\nThe debate about hyperstition continues.\n');
   engine = openEngine({ corpus, cacheDir: cache });
+  // The terminal below runs in this process: its saved index goes to the temp folder, not the checkout's data/.cache.
+  cacheBefore = process.env.CRUX_CACHE_DIR;
+  process.env.CRUX_CACHE_DIR = cache;
+});
+afterAll(() => {
+  if (cacheBefore === undefined) delete process.env.CRUX_CACHE_DIR;
+  else process.env.CRUX_CACHE_DIR = cacheBefore;
 });
 
 describe('the terminal, given hostile input', () => {
@@ -47,9 +58,15 @@ describe('the terminal, given hostile input', () => {
       const out: string[] = [];
       const err: string[] = [];
       const code = await main(['--corpus', corpus, '--no-color', '--', q], { out: (s) => out.push(s), err: (s) => err.push(s) });
-      expect([0, 2]).toContain(code);
+      if (what === REFUSED) {
+        expect(code).toBe(2);
+        expect(out).toEqual([]);
+        expect(err.join('\n')).toBe('Type a topic to look up, for example: hyperstition');
+      } else {
+        expect(code).toBe(0);
+        expect(out.join('\n')).toContain('Hyperstition is a self-fulfilling prophecy about the future.');
+      }
       const all = [...out, ...err].join('\n');
-      expect(all.length).toBeGreaterThan(0);
       expect(all).not.toMatch(/at .*\.ts:\d+/); // no stack trace
       expect(all.replace(/\u202ehyperstition\u202c/g, '')).not.toMatch(DANGEROUS); // only the corpus's own quote may carry them
     });
@@ -68,10 +85,10 @@ describe('Discord, given hostile input', () => {
       const token = bot.fake.slash('crux', { topic: q });
       const reply = await bot.fake.finalReply(token);
       const calls = bot.fake.callsFor(token).filter((c) => c.body && (c.method === 'POST' || c.method === 'PATCH'));
-      for (const c of calls) {
-        const data = c.path.endsWith('/callback') ? c.body.data : c.body;
-        if (data) expect(data.allowed_mentions).toEqual({ parse: [] });
-      }
+      // Every message sent (a reply, or the edit after a deferral) forbids pings; a deferral itself carries none.
+      const messages = calls.map((c) => (c.path.endsWith('/callback') ? c.body.data : c.body)).filter((d) => d && ('content' in d || 'embeds' in d));
+      expect(messages.length).toBeGreaterThan(0);
+      for (const m of messages) expect(m.allowed_mentions).toEqual({ parse: [] });
       // What people see (button custom_ids carry state, never shown): content and embeds.
       const text = JSON.stringify({ content: reply.data.content, embeds: reply.data.embeds });
       expect(text.length).toBeGreaterThan(0);
