@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServeProcess } from './helpers/serve.ts';
-import { PrivateRedis, TEST_REDIS_URL, NO_REDIS_MESSAGE } from './helpers/redis.ts';
+import { freePort } from './helpers/redis.ts';
+import { FakeSlack } from '../adapters/slack/fake-slack.ts';
 
 const running: ServeProcess[] = [];
 afterEach(async () => {
@@ -50,17 +51,20 @@ describe('crux serve as a service', { timeout: 180_000 }, () => {
 
   it('on SIGTERM finishes the answer in flight, refuses new work, flushes the store and exits 0', async () => {
     const s = await start({ CRUX_HTTP_PORT: '0' });
-    const slow = s.ask('sycophancy', { delay: 1500, id: 'in-flight' });
-    await s.waitFor((r) => r.msg === 'fake: received' && r.id === 'in-flight');
+    const slow = s.ask('sycophancy', { hold: true, id: 'in-flight' });
+    await s.waitFor((r) => r.msg === 'fake: holding' && r.id === 'in-flight');
     s.proc.kill('SIGTERM');
     await s.waitFor((r) => String(r.msg).startsWith('Shutting down (SIGTERM)'));
 
-    // New work is turned away while the old finishes, and health says so to a load balancer.
-    const late = await s.ask('hyperstition').catch(() => null);
-    expect(late === null || late.status === 503).toBe(true);
-    const h = await s.ops('/healthz').catch(() => null);
-    if (h) expect(h.status).toBe(503);
+    // While the answer is held in flight, new work is turned away and health says so to a load balancer.
+    const late = await s.ask('hyperstition');
+    expect(late.status).toBe(503);
+    expect(await late.text()).toBe('shutting down');
+    const h = await s.ops('/healthz');
+    expect(h.status).toBe(503);
+    expect(await h.json()).toMatchObject({ status: 'down', stopping: true });
 
+    expect(await s.release('in-flight')).toBe(true);
     const res = await slow;
     expect(res.status).toBe(200);
     const reply = (await res.json()) as { kind: string; answer: { passages: unknown[] } };
@@ -74,10 +78,39 @@ describe('crux serve as a service', { timeout: 180_000 }, () => {
     expect(readFileSync(s.storeFile, 'utf8')).toContain('fake:answered:in-flight');
   });
 
-  it('on SIGINT stops the same way', async () => {
+  it('on SIGINT stops the same way, with what it wrote last on disk', async () => {
+    // Without an ops port nothing else holds the event loop open while the store flushes: it once exited with 13.
     const s = await start();
-    expect((await s.ask('hyperstition')).status).toBe(200);
-    expect(await s.stop('SIGINT')).toBe(0);
+    expect((await s.ask('hyperstition', { id: 'last' })).status).toBe(200);
+    s.proc.kill('SIGINT');
+    expect(await s.exited).toBe(0);
     expect(s.records().map((r) => String(r.msg))).toContainEqual(expect.stringMatching(/^Stopped in \d+ ms\.$/));
+    expect(readFileSync(s.storeFile, 'utf8')).toContain('fake:answered:last');
+  });
+
+  it('never writes a configured secret to its log, even where a library echoes one', async () => {
+    const slack = await new FakeSlack().start();
+    try {
+      // A signing secret has no telling shape (unlike xoxb- tokens): only the configured value can find it.
+      const signing = 'f3a9c1d07be24e6a95c8d1f2b3a4e5d6';
+      const s = await start({
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_SIGNING_SECRET: signing,
+        SLACK_API_URL: slack.apiUrl,
+        SLACK_HOST: '127.0.0.1',
+        PORT: String(await freePort()),
+        FAKE_ECHO: signing,
+        FAKE_LOG_CONFIG: '1',
+      });
+      await s.waitFor((r) => r.msg === 'Slack connected.');
+      expect((await s.ask('hyperstition')).status).toBe(200);
+      await s.waitFor((r) => r.msg === 'fake: config as seen');
+      const log = s.lines.join('\n');
+      expect(log).toContain('fake: upstream refused the request signed with [redacted]');
+      expect(log).not.toContain(signing);
+      expect(log).not.toContain(slack.botToken);
+    } finally {
+      await slack.close();
+    }
   });
 });
