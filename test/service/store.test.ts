@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileStore, openStore, redisStore, StoreError, type Store } from '../../src/service/store.ts';
 import { createLogger, memorySink } from '../../src/service/log.ts';
 import { NO_REDIS_MESSAGE, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.ts';
+import { StoreProcess } from './helpers/store-process.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const STORE_MODULE = join(ROOT, 'src', 'service', 'store.ts');
@@ -15,7 +16,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 const keep = <S extends Store>(s: S) => (open.push(s), s);
-const tmp = () => mkdtempSync(join(tmpdir(), 'crux-store-'));
+const tmp = () => tempDir('crux-store-');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the embedded store', () => {
@@ -132,31 +133,43 @@ describe('choosing a store from CRUX_STORE_URL', () => {
 });
 
 describe.skipIf(!TEST_REDIS_URL)(`the Redis store${TEST_REDIS_URL ? '' : ` (${NO_REDIS_MESSAGE})`}`, () => {
-  it('shares values, claims and counters between two processes\' stores', async () => {
-    const prefix = uniquePrefix('share');
-    const a = keep(await redisStore(TEST_REDIS_URL, { prefix }));
-    const b = keep(await redisStore(TEST_REDIS_URL, { prefix }));
-    expect(a.status?.()).toMatchObject({ backend: 'redis', reachable: true, fallback: false });
-    await a.set('settings:slack:T1', { visibility: 'public', sources: ['LessWrong'] });
-    expect(await b.get('settings:slack:T1')).toEqual({ visibility: 'public', sources: ['LessWrong'] });
-    await b.delete('settings:slack:T1');
-    expect(await a.get('settings:slack:T1')).toBeUndefined();
-
-    const wins = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).claim('event:Ev42', 60_000)));
-    expect(wins.filter(Boolean)).toHaveLength(1);
-    const counts = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).hit('rate:user:U1', 60_000)));
-    expect(counts.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  const procs: StoreProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(procs.splice(0).map((p) => p.stop()));
   });
 
-  it('lets claims and counters expire', async () => {
+  it('shares values, claims and counters between two processes', async () => {
+    const prefix = uniquePrefix('share');
+    const [a, b] = await Promise.all([StoreProcess.start(TEST_REDIS_URL, prefix), StoreProcess.start(TEST_REDIS_URL, prefix)]);
+    procs.push(a, b);
+    expect(a.pid).not.toBe(b.pid);
+    await a.call('set', 'settings:slack:T1', { visibility: 'public', sources: ['LessWrong'] });
+    expect(await b.call('get', 'settings:slack:T1')).toEqual({ visibility: 'public', sources: ['LessWrong'] });
+    await b.call('delete', 'settings:slack:T1');
+    expect(await a.call('get', 'settings:slack:T1')).toBeNull();
+
+    // Both processes claim one event 20 times at once: exactly one claim wins, in one of them.
+    const [winsA, winsB] = await Promise.all([a.call<boolean[]>('claimMany', 'event:Ev42', 60_000, 20), b.call<boolean[]>('claimMany', 'event:Ev42', 60_000, 20)]);
+    expect([...winsA, ...winsB].filter(Boolean)).toHaveLength(1);
+    // And each counts 20 hits: together they count to 40, every count given once.
+    const [countsA, countsB] = await Promise.all([a.call<number[]>('hitMany', 'rate:user:U1', 60_000, 20), b.call<number[]>('hitMany', 'rate:user:U1', 60_000, 20)]);
+    expect([...countsA, ...countsB].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
+  it('holds a claim and a counter for their time, and lets them expire', async () => {
     const s = keep(await redisStore(TEST_REDIS_URL, { prefix: uniquePrefix('ttl') }));
-    expect(await s.claim('event:x', 50)).toBe(true);
-    expect(await s.claim('event:x', 50)).toBe(false);
-    expect(await s.hit('rate:x', 50)).toBe(1);
+    // Held: a minute is far longer than the test takes, however busy the machine.
+    expect(await s.claim('event:held', 60_000)).toBe(true);
+    expect(await s.claim('event:held', 60_000)).toBe(false);
+    expect(await s.hit('rate:held', 60_000)).toBe(1);
+    expect(await s.hit('rate:held', 60_000)).toBe(2);
+    // Expired: 50 ms are certainly over after 150 ms (a slow machine only waits longer).
+    expect(await s.claim('event:short', 50)).toBe(true);
+    expect(await s.hit('rate:short', 50)).toBe(1);
     await s.set('v', 'x', 50);
-    await sleep(120);
-    expect(await s.claim('event:x', 50)).toBe(true);
-    expect(await s.hit('rate:x', 50)).toBe(1);
+    await sleep(150);
+    expect(await s.claim('event:short', 50)).toBe(true);
+    expect(await s.hit('rate:short', 50)).toBe(1);
     expect(await s.get('v')).toBeUndefined();
   });
 });
