@@ -1,94 +1,100 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEngine, type Engine } from '../../src/core/engine.ts';
-import { checkRate } from '../../src/service/ratelimit.ts';
+// Redis stopping and coming back under a running `crux serve` (the real service, its real store and rate limits,
+// answering through the fake platform of fixtures/serve-with-fake-platform.ts), with a redis-server of the test's own
+// so it can be killed mid-run. A witness store in the test process shows what reached Redis.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore, type Store } from '../../src/service/store.ts';
-import { createLogger, memorySink } from '../../src/service/log.ts';
-import { NO_REDIS_MESSAGE, PrivateRedis, TEST_REDIS_URL } from './helpers/redis.ts';
+import { ServeProcess } from './helpers/serve.ts';
+import { NO_REDIS_MESSAGE, PrivateRedis, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await cond()) return;
-    await sleep(50);
+    await sleep(100);
   }
   throw new Error(`timed out waiting for: ${what}`);
 }
 
-// These tests start their own redis-server (installed by .ci/services) so they can kill it mid-run.
-describe.skipIf(!TEST_REDIS_URL)(`when Redis stops mid-run${TEST_REDIS_URL ? '' : ` (${NO_REDIS_MESSAGE})`}`, () => {
+interface StoreHealth {
+  backend: string;
+  reachable: boolean;
+  fallback: boolean;
+}
+
+describe.skipIf(!TEST_REDIS_URL)(`crux serve when Redis stops mid-run${TEST_REDIS_URL ? '' : ` (${NO_REDIS_MESSAGE})`}`, { timeout: 240_000 }, () => {
   let redis: PrivateRedis;
-  let engine: Engine;
+  let serve: ServeProcess | null = null;
+  const witnesses: Store[] = [];
   beforeAll(async () => {
     redis = await PrivateRedis.start();
-    engine = openEngine({ cacheDir: mkdtempSync(join(tmpdir(), 'crux-cache-')) });
+  });
+  afterEach(async () => {
+    await serve?.stop('SIGKILL');
+    serve = null;
+    await Promise.all(witnesses.splice(0).map((w) => w.close()));
   });
   afterAll(async () => {
     await redis?.stop();
   });
 
-  /** What an adapter does for one interaction: dedupe the event, count the rate limit, answer. */
-  async function interaction(store: Store, i: number): Promise<string> {
-    if (!(await store.claim(`event:Ev${i}`, 60_000))) return 'duplicate';
-    const verdict = await checkRate(store, 'slack', { userId: `U${i % 7}`, channelId: 'C1' }, { user: { max: 1000, windowMs: 60_000 }, channel: { max: 1000, windowMs: 60_000 } });
-    if (!verdict.ok) return 'rate-limited';
-    const a = engine.ask(i % 2 ? 'hyperstition' : 'sycophancy');
-    return a.passages.length ? 'answered' : 'empty';
-  }
+  const start = async (prefix: string) => {
+    serve = await ServeProcess.start({ CRUX_STORE_URL: redis.url, CRUX_STORE_PREFIX: prefix, CRUX_HTTP_PORT: '0' });
+    return serve;
+  };
+  const witnessFor = async (prefix: string) => {
+    const w = await redisStore(redis.url, { prefix, connectTimeoutMs: 5_000 });
+    witnesses.push(w);
+    return w;
+  };
+  /** One question through the fake platform, from its own user and channel so no rate limit is reached. */
+  const ask = async (s: ServeProcess, i: number) => {
+    const res = await s.ask(i % 2 ? 'hyperstition' : 'sycophancy', { id: `q${i}`, user: `u${i}`, channel: `c${i}` });
+    if (res.status !== 200) return `status ${res.status}`;
+    const reply = (await res.json()) as { kind: string; answer?: { passages: unknown[] } };
+    return reply.kind === 'answer' && reply.answer!.passages.length > 0 ? 'answered' : reply.kind;
+  };
+  const storeHealth = async (s: ServeProcess) => ((await (await s.ops('/healthz')).json()) as { store: StoreHealth }).store;
+  const warnings = (s: ServeProcess) => s.records().filter((r) => r.level === 'warn').map((r) => String(r.msg));
 
   it('keeps answering from in-process state with one logged warning, and shares state again once Redis is back', async () => {
-    const sink = memorySink();
-    const log = createLogger({ sink });
-    const errors: string[] = [];
-    const store = await redisStore(redis.url, { log, prefix: 'fault', onError: (op) => errors.push(op) });
-    const witness = await redisStore(redis.url, { prefix: 'fault' });
-    try {
-      const outcomes: string[] = [];
-      for (let i = 0; i < 20; i++) outcomes.push(await interaction(store, i));
-      expect(await witness.hit('rate:slack:channel:C1', 60_000)).toBe(21); // the 20 interactions went to Redis
+    const prefix = uniquePrefix('fault');
+    const s = await start(prefix);
+    const witness = await witnessFor(prefix);
+    const outcomes: string[] = [];
+    for (let i = 0; i < 10; i++) outcomes.push(await ask(s, i));
+    expect(await witness.get('fake:answered:q9')).toBe(true); // what the service wrote went to Redis
 
-      await redis.kill();
-      for (let i = 20; i < 60; i++) outcomes.push(await interaction(store, i));
-      expect(outcomes).toEqual(Array(60).fill('answered'));
-      expect(store.status?.()).toMatchObject({ backend: 'redis', reachable: false, fallback: true });
-      const warnings = sink.records().filter((r) => r.level === 'warn');
-      expect(warnings).toHaveLength(1);
-      expect(String(warnings[0].msg)).toMatch(/stopped answering .*answering from in-process state until it returns/);
-      expect(errors.length).toBeGreaterThanOrEqual(1);
+    await redis.kill();
+    for (let i = 10; i < 30; i++) outcomes.push(await ask(s, i));
+    expect(outcomes).toEqual(Array(30).fill('answered'));
+    expect(await storeHealth(s)).toEqual({ backend: 'redis', reachable: false, fallback: true });
+    expect(warnings(s).filter((m) => /Redis/.test(m))).toEqual([expect.stringMatching(/stopped answering .*answering from in-process state until it returns/)]);
+    expect(await (await s.ops('/metrics')).text()).toContain('crux_store_fallback 1');
 
-      await redis.start();
-      await until('the store to find Redis again', () => store.status?.().reachable === true);
-      expect(sink.records().map((r) => String(r.msg))).toContainEqual(expect.stringMatching(/reachable again; shared state resumes/));
-      await until('the witness to reconnect', async () => (await witness.ping?.()) === true);
-
-      // Shared again: a claim through one is seen by the other, and answers keep flowing.
-      expect(await store.claim('event:after', 60_000)).toBe(true);
-      expect(await witness.claim('event:after', 60_000)).toBe(false);
-      for (let i = 60; i < 70; i++) expect(await interaction(store, i)).toBe('answered');
-      expect(store.status?.()).toMatchObject({ reachable: true, fallback: false });
-    } finally {
-      await store.close();
-      await witness.close();
-    }
+    await redis.start();
+    await until('the service to find Redis again', async () => (await storeHealth(s)).reachable);
+    expect(s.records().map((r) => String(r.msg))).toContainEqual(expect.stringMatching(/reachable again; shared state resumes/));
+    await until('the witness to reconnect', async () => (await witness.ping?.()) === true);
+    for (let i = 30; i < 35; i++) expect(await ask(s, i)).toBe('answered');
+    // Shared again: what the service writes now is in Redis.
+    expect(await witness.get('fake:answered:q34')).toBe(true);
+    expect(await storeHealth(s)).toEqual({ backend: 'redis', reachable: true, fallback: false });
   });
 
   it('starts answering even when Redis is down at start-up, and connects when it comes up', async () => {
     await redis.kill();
-    const sink = memorySink();
-    const store = await redisStore(redis.url, { log: createLogger({ sink }), prefix: 'late', connectTimeoutMs: 300 });
-    try {
-      expect(store.status?.().fallback).toBe(true);
-      expect(await interaction(store, 1000)).toBe('answered');
-      expect(sink.records()[0].msg).toMatch(/is not reachable; answering from in-process state/);
-      await redis.start();
-      await until('the store to connect', () => store.status?.().reachable === true);
-      expect(await store.claim('event:late', 60_000)).toBe(true);
-    } finally {
-      await store.close();
-    }
+    const prefix = uniquePrefix('late');
+    const s = await start(prefix);
+    expect(await ask(s, 1)).toBe('answered');
+    expect(warnings(s)).toContainEqual(expect.stringMatching(/is not reachable; answering from in-process state/));
+    expect((await storeHealth(s)).fallback).toBe(true);
+
+    await redis.start();
+    await until('the service to connect', async () => (await storeHealth(s)).reachable);
+    const witness = await witnessFor(prefix);
+    expect(await ask(s, 2)).toBe('answered');
+    expect(await witness.get('fake:answered:q2')).toBe(true);
   });
 });
