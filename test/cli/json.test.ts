@@ -80,6 +80,8 @@ describe('the --json answer', () => {
 
   it('shows positions and exchanges with the documented shape, their passages verbatim too', () => {
     const texts = corpusTexts(bundled);
+    expect(answers.some((a) => (a.positions as unknown[]).length > 0)).toBe(true);
+    expect(answers.some((a) => (a.exchanges as unknown[]).length > 0)).toBe(true);
     for (const a of answers) {
       for (const pos of a.positions as Array<Record<string, unknown>>) {
         expect(typeof pos.label).toBe('string');

@@ -79,6 +79,7 @@ describe('an answer in a terminal', () => {
   it('shows each passage id with --ids', async () => {
     const json = JSON.parse(await crux('--json', 'hyperstition'));
     const out = await crux('--ids', 'hyperstition');
+    expect(json.passages.length).toBeGreaterThan(0);
     for (const p of json.passages) expect(out).toContain(`”  [${p.id}]`);
   });
 });

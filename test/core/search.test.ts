@@ -181,6 +181,7 @@ describe('duplicates', () => {
       const a = bundled.ask(q, { limit: 20 });
       const shown = a.passages.map((p) => norm(p.text.replace(/^… /, '').replace(/ …$/, '')));
       expect(new Set(shown).size, q).toBe(shown.length);
+      expect(a.passages.length, q).toBeGreaterThan(0);
       for (const p of a.passages) expect(isVerbatim(p.text, texts), `${q}: ${p.text}`).toBe(true);
     }
   });

@@ -59,7 +59,6 @@ function quotesOf(data: any): string[] {
   return data.embeds.flatMap((e: any) => (e.fields ?? []).map((f: any) => quoteOf(f.value))).filter(Boolean);
 }
 
-
 describe('the Discord bot on the basic corpus', () => {
   let bot: Bot;
   beforeAll(async () => {
@@ -385,6 +384,7 @@ describe('limits, on a corpus built to overflow every one of them', () => {
     expect(e.title.endsWith('…')).toBe(true);
     expect(e.fields.length).toBeGreaterThan(3);
     const quotes = quotesOf(data);
+    expect(quotes.length).toBeGreaterThan(0);
     for (const q of quotes) expect(isVerbatim(q, overflowText), q).toBe(true);
     // Quotes that had to be shortened end with " …" after a whole sentence or, in a run-on paragraph, a whole word.
     const cut = quotes.filter((q) => q.endsWith(' …'));
@@ -534,7 +534,10 @@ describe('guard rails', () => {
       while (performance.now() < end);
     };
     const engine: Engine = { ...real, ask: (q, o) => (busy(60), real.ask(q, o)) };
-    const bot = await startBot({ engine, adapter: { replyBudgetMs: 40 } });
+    // A clock stopped before the interactions arrive, so none of them looks old however slow the machine: only
+    // the answer time (at least 60 ms, over the 40 ms budget) decides.
+    const stopped = Date.now();
+    const bot = await startBot({ engine, adapter: { replyBudgetMs: 40, now: () => stopped } });
     try {
       const first = await bot.fake.finalReply(bot.fake.slash('crux', { topic: 'commute' }));
       expect(first.kind).toBe('reply');

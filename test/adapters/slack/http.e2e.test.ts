@@ -118,6 +118,7 @@ describe('threads', () => {
     expect(post.body.unfurl_links).toBe(false);
     expect(post.body.unfurl_media).toBe(false);
     expect(post.body).not.toHaveProperty('link_names');
+    expect(quotes(post.body.blocks).length).toBeGreaterThan(0);
     quotes(post.body.blocks).forEach(expectVerbatim);
     expect(quotes(post.body.blocks).length).toBeGreaterThan(0);
   });
@@ -163,6 +164,7 @@ describe('threads', () => {
     const [eph] = await h.fake.callsUntil((c) => c.method === 'chat.postEphemeral' && c.body.channel === 'C0SHORT');
     expect(eph.body.thread_ts).toBe('1700000800.000100');
     expect(eph.body.user).toBe('U0ALICE');
+    expect(quotes(eph.body.blocks).length).toBeGreaterThan(0);
     quotes(eph.body.blocks).forEach(expectVerbatim);
     const post = button(eph.body.blocks, ACTIONS.postThread);
     expect(buttons(eph.body.blocks).map((b) => b.action_id)).not.toContain(ACTIONS.postChannel);
