@@ -16,7 +16,6 @@ const CORRECTED = /placed as members of this community corrected/;
 /** A member's permissions with Manage Server (1 << 5). */
 const MANAGE_SERVER = '32';
 
-
 describe('correcting a side on Discord', () => {
   let bot: Bot;
   beforeAll(async () => {
