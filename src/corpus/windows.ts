@@ -58,7 +58,8 @@ function betweenWords(text: string, s: number, e: number): string[] {
   return out;
 }
 
-const wordSegmenter = new Intl.Segmenter('en', { granularity: 'word' });
+// Made on first use: creating it loads ICU's word rules, which most corpora never need.
+let wordSegmenter: Intl.Segmenter | null = null;
 
 /**
  * Where the piece starting at `from` ends: the last space before from + WINDOW (if past half of it), else the first
@@ -76,6 +77,7 @@ function cutAfter(text: string, from: number, e: number): number {
   let early = -1;
   let near = -1;
   let late = -1;
+  wordSegmenter ??= new Intl.Segmenter('en', { granularity: 'word' });
   for (const seg of wordSegmenter.segment(text.slice(from, limit))) {
     const at = from + seg.index;
     if (at <= from) continue;
