@@ -1,10 +1,8 @@
 // An engine that answers from another thread can be slower than the first answers promised (a corpus still being
 // opened, a busy engine thread): the real discord.js Client on the fake gateway defers in time, then edits.
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ServedEngine } from '../../../src/core/engine.ts';
-import { cleanupCache, engineFor, BASIC, startBot } from './bot.ts';
-
-afterAll(() => cleanupCache());
+import { engineFor, BASIC, startBot } from './bot.ts';
 
 describe('an engine slower than expected', () => {
   test('gets the interaction deferred before its time runs out, then the answer edited in', async () => {
