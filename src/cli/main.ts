@@ -1,6 +1,5 @@
 // The `crux` command line: one query, a batch, the interactive prompt, `index`, `serve` (npm start) and `eval`.
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Only light modules are imported here: the engine, the prompt and each subcommand load when used, so --help,
@@ -172,7 +171,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       await runRepl({ engine, input: process.stdin, output: process.stdout, color, ids: v.ids, limit, historyFile: join(readConfig().cacheDir ?? DEFAULT_CACHE, 'history') });
       return problemsCode;
     }
-    if (io === stdio) skipOptimizingCompiler(engine);
+    if (io === stdio) await skipOptimizingCompiler(engine);
     const a = answerOrError(engine, query, { limit, explain: v.explain });
     if ('error' in a) {
       if (v.json) io.out(JSON.stringify(a));
@@ -193,8 +192,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
  * of `crux hyperstition`, and no slower an answer at 100k (docs/development.md, start-up). Only for the process's
  * own one answer: never for main() called in-process, a batch, the prompt or indexing, which run long enough to gain.
  */
-function skipOptimizingCompiler(engine: Engine): void {
-  if (engine.stats.passages <= 100_000) setFlagsFromString('--no-turbofan');
+async function skipOptimizingCompiler(engine: Engine): Promise<void> {
+  if (engine.stats.passages <= 100_000) (await import('node:v8')).setFlagsFromString('--no-turbofan');
 }
 
 /** An answer, or for a user's mistake an answer-shaped object with an `error`, so batch output stays one object per line. */
