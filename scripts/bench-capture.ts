@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import type { BenchContext, BenchRow } from './bench.ts';
 import { ensureCorpus, readPassages } from './bench/corpus.ts';
 import { percentile } from './bench/measure.ts';
-import { openEngine, type Engine } from '../src/core/engine.ts';
+import { openEngine, type Engine, type ServedEngine } from '../src/core/engine.ts';
+import { openInThread } from '../src/service/worker/remote.ts';
 import { memoryStore } from '../src/service/store.ts';
 import { silentLog } from '../src/service/log.ts';
 import { setSetting } from '../src/service/settings.ts';
@@ -45,9 +46,9 @@ function messageOf(text: string, at = Date.now()): CapturedMessage {
  * A capture service indexing into `base`, as `crux serve` wires it (src/service/serve.ts): the engine is attached to
  * the service's live updates from the start, so each message is indexed as it is captured (and a replay indexes all).
  */
-async function serviceOver(log: CaptureLog, base: Engine): Promise<CaptureService> {
+async function serviceOver(log: CaptureLog, base: ServedEngine): Promise<CaptureService> {
   const store = memoryStore();
-  await setSetting(store, base, { platform: 'discord', communityId: GUILD }, 'capture', CHANNEL);
+  await setSetting(store, base as Engine, { platform: 'discord', communityId: GUILD }, 'capture', CHANNEL);
   const updates = liveUpdates();
   updates.attach(base);
   const s = captureService({ log, store, corpora: incrementalCorpora(updates), logger: silentLog(), settingsTtlMs: 60_000 });
@@ -55,21 +56,82 @@ async function serviceOver(log: CaptureLog, base: Engine): Promise<CaptureServic
   return s;
 }
 
+/** Waits until a question in the community finds `word` (an engine in a thread answers once it has applied what came before). */
+async function found(s: CaptureService, base: ServedEngine, word: string, since: number): Promise<void> {
+  while (!(await s.engineFor('discord', GUILD, base).ask(word)).passages.length) {
+    await new Promise((r) => setImmediate(r));
+    if (performance.now() - since > 300_000) throw new Error(`not searchable within 300 s (${word})`);
+  }
+}
+
 /** Posts `n` messages one at a time, each with a word of its own; for each, the time until a question finds it. */
-async function toSearchable(s: CaptureService, base: Engine, n: number): Promise<number[]> {
+async function toSearchable(s: CaptureService, base: ServedEngine, n: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const word = `zq${i}x${seq}`;
     const t0 = performance.now();
     await s.message('discord', GUILD, messageOf(`A fresh remark about ${word} in the debate.`));
-    for (;;) {
-      if (s.engineFor('discord', GUILD, base).ask(word).passages.length) break;
-      await new Promise((r) => setImmediate(r));
-      if (performance.now() - t0 > 120_000) throw new Error(`not searchable within 120 s (${word})`);
-    }
+    await found(s, base, word, t0);
     times.push(performance.now() - t0);
   }
   return times.sort((a, b) => a - b);
+}
+
+/** `texts` with a word of its own at the end of the last one, to know when all of them are searchable. */
+function marked(texts: string[], word: string): CapturedMessage[] {
+  return texts.map((t, i) => messageOf(i === texts.length - 1 ? `${t} ${word}` : t));
+}
+
+/** Captures `n` messages into a file log, indexing them into `base` (in this thread, or an engine thread). */
+async function fileRow(ctx: BenchContext, texts: string[], n: number, engine: string, open: () => Promise<ServedEngine>, probes: number): Promise<BenchRow> {
+  const dir = join(ctx.dir, `capture-${n}-${engine}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'capture.log');
+  const base = await open();
+  const heap0 = heap();
+  const s = await serviceOver(fileCaptureLog(file), base);
+  // Backfill-sized pages, until a question finds the last of them.
+  const t0 = performance.now();
+  const pages = marked(texts.slice(0, n - 1_000), 'zpagedlast');
+  for (let i = 0; i < pages.length; i += 100) await s.messages('discord', GUILD, pages.slice(i, i + 100));
+  await found(s, base, 'zpagedlast', t0);
+  const paged = performance.now() - t0;
+  // The last 1,000 one by one, as live messages arrive.
+  const t1 = performance.now();
+  const live = marked(texts.slice(n - 1_000, n), 'zlivelast');
+  for (const m of live) await s.message('discord', GUILD, m);
+  await found(s, base, 'zlivelast', t1);
+  const oneByOne = performance.now() - t1;
+  const t2 = performance.now();
+  await s.engineFor('discord', GUILD, base).ask('alignment');
+  const ask = performance.now() - t2;
+  const lat = await toSearchable(s, base, probes);
+  const row: BenchRow = {
+    captured: n.toLocaleString('en'),
+    log: 'file',
+    engine,
+    'paged msg/s': Math.round((n - 1_000) / (paged / 1000)),
+    'live msg/s': Math.round(1_000 / (oneByOne / 1000)),
+    'a question ms': Math.round(ask),
+    'to searchable p50 ms': r1(percentile(lat, 0.5)),
+    'to searchable p99 ms': r1(percentile(lat, 0.99)),
+    'heap MB': engine === 'thread' ? null : mb(heap() - heap0),
+    'rss MB': mb(process.memoryUsage().rss),
+    'log MB': mb(statSync(file).size),
+    'replay and index s': null,
+  };
+  await s.close();
+  await (base as { close?: () => Promise<void> }).close?.();
+  const again = await open();
+  const t3 = performance.now();
+  const replayed = await serviceOver(fileCaptureLog(file), again);
+  await found(replayed, again, 'zlivelast', t3);
+  row['replay and index s'] = r1((performance.now() - t3) / 1000);
+  await replayed.close();
+  await (again as { close?: () => Promise<void> }).close?.();
+  rmSync(dir, { recursive: true, force: true });
+  return row;
 }
 
 export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
@@ -78,52 +140,12 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const corpus = await ensureCorpus(ctx.dir, Math.max(...sizes), (m) => console.error(m));
   const texts = readPassages(corpus);
   // The corpus the community chose (the seed corpus); a fresh engine for each service, so none sees another's records.
-  const fresh = () => openEngine({ corpus: ctx.seedCorpus, cacheDir: join(ctx.dir, 'capture-cache') });
+  const where = { corpus: [ctx.seedCorpus], cacheDir: join(ctx.dir, 'capture-cache') };
+  const fresh = () => openEngine(where);
   const probes = ctx.quick ? 5 : 10;
-
-  for (const n of sizes) {
-    const dir = join(ctx.dir, `capture-${n}`);
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'capture.log');
-    const base = fresh();
-    const heap0 = heap();
-    const s = await serviceOver(fileCaptureLog(file), base);
-
-    // Backfill-sized pages, then the first question (the searchable corpus catches up with them).
-    const t0 = performance.now();
-    for (let i = 0; i + 100 <= n - 1_000; i += 100) await s.messages('discord', GUILD, texts.slice(i, i + 100).map((t) => messageOf(t)));
-    const paged = performance.now() - t0;
-    // The last 1,000 one by one, as live messages arrive.
-    const t1 = performance.now();
-    for (let i = n - 1_000; i < n; i++) await s.message('discord', GUILD, messageOf(texts[i]));
-    const live = performance.now() - t1;
-    const t2 = performance.now();
-    s.engineFor('discord', GUILD, base).ask('alignment');
-    const firstAsk = performance.now() - t2;
-    const lat = await toSearchable(s, base, probes);
-    const heapN = heap();
-    const rss = process.memoryUsage().rss;
-    rows.push({
-      captured: n.toLocaleString('en'),
-      log: 'file',
-      'paged msg/s': Math.round((n - 1_000) / (paged / 1000)),
-      'live msg/s': Math.round(1_000 / (live / 1000)),
-      'first ask after them ms': Math.round(firstAsk),
-      'to searchable p50 ms': r1(percentile(lat, 0.5)),
-      'to searchable p99 ms': r1(percentile(lat, 0.99)),
-      'heap MB': mb(heapN - heap0),
-      'rss MB': mb(rss),
-      'log MB': mb(statSync(file).size),
-      'replay and index s': null,
-    });
-    await s.close();
-    const t3 = performance.now();
-    const again = await serviceOver(fileCaptureLog(file), fresh());
-    rows.at(-1)!['replay and index s'] = r1((performance.now() - t3) / 1000);
-    await again.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  for (const n of sizes) rows.push(await fileRow(ctx, texts, n, 'in-process', async () => fresh(), probes));
+  // As crux serve runs it: the engine in a worker thread of its own (src/service/worker/).
+  rows.push(await fileRow(ctx, texts, Math.max(...sizes), 'thread', () => openInThread(where), probes));
   rows.push(...(await redisRows(ctx, texts, fresh, probes)));
   return rows;
 }
