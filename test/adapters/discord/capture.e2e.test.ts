@@ -78,6 +78,23 @@ describe('capture on Discord', () => {
     expect(shown).toMatch(/capture: #debates \(1 messages\), #alignment \(1 messages\)/);
   });
 
+  it('fetches the history of the channel’s threads too, waiting out a rate limit', async () => {
+    const b = await started();
+    const opener = b.fake.past(DEBATES, 'Simulators: the opening post.', { ageMs: 3 * DAY });
+    b.fake.guildCreate([textChannel(DEBATES, 'debates'), thread(opener.id, 'Simulators thread', DEBATES)]);
+    b.fake.past(opener.id, 'Simulators: an answer inside the thread.', { ageMs: 2 * DAY, user: BOB });
+    // Discord answers the first history request with a 429; discord.js waits it out and asks again.
+    b.fake.failNext(
+      { method: 'GET', path: /\/channels\/\d+\/messages$/ },
+      { status: 429, headers: { 'retry-after': '1', 'x-ratelimit-scope': 'user', 'x-ratelimit-global': 'false' }, body: { message: 'You are being rate limited.', retry_after: 0.2, global: false } },
+    );
+    await config(b, `<#${DEBATES}>`);
+    await captured(2);
+    expect((await ask(b, 'simulators')).quotes.sort()).toEqual(['Simulators: an answer inside the thread.', 'Simulators: the opening post.']);
+    expect(b.fake.calls.filter((c) => /\/messages$/.test(c.path) && c.status === 429)).toHaveLength(1);
+    expect(b.logs.some((l) => l.level === 'warn' && /rate limited on GET/.test(l.msg))).toBe(true);
+  });
+
   it('refuses channels it cannot capture and changes nothing', async () => {
     const b = await started();
     expect(await config(b, '#nowhere')).toMatch(/"#nowhere": no such channel in this server\. Nothing was changed\./);
