@@ -31,11 +31,12 @@ function service(store: Store): CaptureService {
   return capture;
 }
 
-async function started(o: { store?: Store; team?: string; scopes?: string[]; shared?: CaptureService } = {}): Promise<Harness> {
+async function started(o: { store?: Store; team?: string; scopes?: string[]; shared?: CaptureService; retries?: number } = {}): Promise<Harness> {
   const store = o.store ?? memoryStore();
   const cap = o.shared ?? service(store);
   if (!o.shared) await cap.start();
-  const h = await httpHarness({ engine: baseEngine(), store, capture: cap, historyPaceMs: 0 });
+  const retryConfig = { retries: o.retries ?? 0, minTimeout: 0, maxTimeout: 0 };
+  const h = await httpHarness({ engine: baseEngine(), store, capture: cap, historyPaceMs: 0, retryConfig });
   open.push(h);
   return h;
 }
@@ -129,6 +130,18 @@ describe('capture on Slack', () => {
     expect(bob.url).toBe(`https://crux-test.slack.com/archives/${DEBATES}/p${bob.id.split('/p')[1]}?thread_ts=${root.ts}&cid=${DEBATES}`);
     const reports = await h.fake.callsUntil((c) => c.path === said.url && /history fetched, 5 messages/.test(JSON.stringify(c.body)));
     expect(reports[0].body.response_type).toBe('ephemeral');
+  });
+
+  it('waits out a rate limit on conversations.history and goes on', async () => {
+    const h = await started({ retries: 2 });
+    h.fake.channel(DEBATES, 'debates');
+    h.fake.past(DEBATES, 'Model welfare came up yesterday.', { ageMs: DAY });
+    h.fake.rateLimited.set('conversations.history', 1);
+    await config(h, '#debates');
+    await captured(1);
+    const calls = h.fake.api('conversations.history');
+    expect(calls.length).toBe(2);
+    expect(await ask(h, 'model welfare')).toEqual(['Model welfare came up yesterday.']);
   });
 
   it('makes a message searchable as it is posted, replaces it on message_changed, removes it on message_deleted', async () => {

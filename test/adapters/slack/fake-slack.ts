@@ -74,6 +74,8 @@ export class FakeSlack {
   scopes: string[] = ALL_SCOPES;
   /** Largest page conversations.history and conversations.replies return, whatever limit is asked. */
   pageSize = 200;
+  /** Method → how many of its next calls answer 429 (rate limited), with Retry-After: 1. */
+  readonly rateLimited = new Map<string, number>();
   private clock = 1_700_000_000;
 
   constructor(o: FakeSlackOptions = {}) {
@@ -234,7 +236,10 @@ export class FakeSlack {
       const body = parseBody(raw, ct);
       const method = url.startsWith('/api/') ? url.slice(5).split('?')[0] : url.startsWith('/response/') ? 'response' : url;
       this.calls.push({ method, path: url, auth: req.headers.authorization, contentType: ct, body });
-      const out = this.answer(method, req.headers.authorization, body);
+      const limited = this.rateLimited.get(method) ?? 0;
+      if (limited > 0) this.rateLimited.set(method, limited - 1);
+      const out = limited > 0 ? { status: 429, body: { ok: false, error: 'ratelimited' } } : this.answer(method, req.headers.authorization, body);
+      if (limited > 0) res.setHeader('retry-after', '1');
       res.statusCode = out.status ?? 200;
       res.setHeader('content-type', 'application/json');
       if (method === 'auth.test') res.setHeader('x-oauth-scopes', this.scopes.join(','));
