@@ -11,6 +11,11 @@ describe('operations configuration', () => {
     expect(readConfig({}).platforms).toBeNull();
   });
 
+  it('reads how much history live capture fetches: 30 days and 10,000 messages unless CRUX_CAPTURE_DAYS and CRUX_CAPTURE_MESSAGES say', () => {
+    expect(readConfig({}).capture).toEqual({ days: 30, messages: 10_000 });
+    expect(readConfig({ CRUX_CAPTURE_DAYS: '7', CRUX_CAPTURE_MESSAGES: '0' }).capture).toEqual({ days: 7, messages: 0 });
+  });
+
   it('knows when it runs as a shard process of the sharding manager', () => {
     expect(readConfig({ SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '2' }).shardOf).toEqual({ ids: [1], count: 2 });
   });
@@ -21,6 +26,8 @@ describe('operations configuration', () => {
     ['CRUX_PLATFORMS', 'discord,irc', /CRUX_PLATFORMS lists platforms to run: discord, slack/],
     ['CRUX_SHUTDOWN_TIMEOUT', '-1', /CRUX_SHUTDOWN_TIMEOUT must be a number of seconds/],
     ['CRUX_HTTP_PORT', 'http', /CRUX_HTTP_PORT must be a port number/],
+    ['CRUX_CAPTURE_DAYS', '2.5', /CRUX_CAPTURE_DAYS must be a whole number from 0 to 3650, got "2.5"/],
+    ['CRUX_CAPTURE_MESSAGES', 'lots', /CRUX_CAPTURE_MESSAGES must be a whole number from 0 to 1000000/],
   ])('refuses %s=%s, naming it', (k, v, msg) => {
     expect(() => readConfig({ [k]: v })).toThrow(ConfigError);
     expect(() => readConfig({ [k]: v })).toThrow(msg);
