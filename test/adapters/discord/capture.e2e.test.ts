@@ -8,9 +8,12 @@ import { captureService, type CaptureService } from '../../../src/service/captur
 import { incrementalCorpora } from '../../../src/service/capture/searchable.ts';
 import { liveUpdates } from '../../../src/service/updates.ts';
 import { NO_MESSAGE_CONTENT } from '../../../adapters/discord/capture.ts';
-import { ALICE, ALIGNMENT, BOB, CAPTURE_GUILD, DEBATES, FakeDiscord, MANAGE_SERVER, OFFTOPIC, textChannel, thread, visibleParts } from './fake-discord.ts';
+import { ALICE, ALIGNMENT, APP_ID, BOB, CAPTURE_GUILD, DEBATES, FakeDiscord, MANAGE_SERVER, OFFTOPIC, textChannel, thread, visibleParts } from './fake-discord.ts';
 import { freshEngine, quoteOf, startBot, type Bot } from './bot.ts';
 import { until } from '../../service/capture/helpers.ts';
+import { beesChooser, HIVE } from '../../fixtures/named-corpus.ts';
+import type { Engine } from '../../../src/core/engine.ts';
+import type { EngineChooser } from '../../../src/service/engines.ts';
 
 const GUILD = CAPTURE_GUILD.id;
 const OTHER_GUILD = { id: '500000000000000020', name: 'Other Club' };
@@ -25,13 +28,14 @@ afterEach(async () => {
   bot = capture = undefined;
 });
 
-async function started(o: { fake?: FakeDiscord; store?: Store; flags?: number } = {}): Promise<Bot> {
+async function started(o: { fake?: FakeDiscord; store?: Store; flags?: number; env?: Record<string, string>; engines?: (base: Engine) => EngineChooser } = {}): Promise<Bot> {
   const store = o.store ?? memoryStore();
   capture = captureService({ log: memoryCaptureLog(), store, corpora: incrementalCorpora(liveUpdates()), logger: silentLog(), settingsTtlMs: 0 });
   await capture.start();
   const fake = o.fake ?? (await FakeDiscord.start());
   if (o.flags !== undefined) fake.applicationFlags = o.flags;
-  bot = await startBot({ fake, store, capture, engine: freshEngine() });
+  const engine = freshEngine();
+  bot = await startBot({ fake, store, capture, engine, env: o.env, engines: o.engines?.(engine) });
   if (!o.fake) {
     const close = bot.stop;
     bot.stop = async () => {
@@ -95,6 +99,40 @@ describe('capture on Discord', () => {
     expect(b.logs.some((l) => l.level === 'warn' && /rate limited on GET/.test(l.msg))).toBe(true);
   });
 
+  it('fetches as far back and as many messages as CRUX_CAPTURE_DAYS and CRUX_CAPTURE_MESSAGES say', async () => {
+    const b = await started({ env: { CRUX_CAPTURE_DAYS: '3', CRUX_CAPTURE_MESSAGES: '2' } });
+    b.fake.past(DEBATES, 'Quokka five days ago.', { ageMs: 5 * DAY });
+    b.fake.past(DEBATES, 'Quokka two days ago.', { ageMs: 2 * DAY });
+    b.fake.past(DEBATES, 'Quokka yesterday.', { ageMs: DAY });
+    b.fake.past(DEBATES, 'Quokka an hour ago.', { ageMs: DAY / 24 });
+    expect(await config(b, `<#${DEBATES}>`)).toMatch(/last 3 days, up to 2 messages each/);
+    await b.fake.waitForCall((c) => c.method === 'POST' && /\/webhooks\//.test(c.path) && /history fetched, 2 messages/.test(JSON.stringify(c.body)));
+    expect(capture!.state.count(`discord:${GUILD}`)).toBe(2);
+    expect((await ask(b, 'quokka')).quotes.sort()).toEqual(['Quokka an hour ago.', 'Quokka yesterday.']);
+  });
+
+  it('lets only members who may manage the server turn capture on', async () => {
+    const b = await started();
+    const reply = await b.fake.finalReply(b.fake.slash('crux-config', { setting: 'capture', value: `<#${DEBATES}>` }, { guildId: GUILD, channelId: DEBATES, user: BOB }));
+    expect(visibleParts(reply.data).join('\n')).toMatch(/Only members with Manage Server/);
+    expect(await capture!.channels('discord', GUILD)).toEqual([]);
+    b.fake.post(DEBATES, 'Quokka, not captured.');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(capture!.state.count(`discord:${GUILD}`)).toBe(0);
+  });
+
+  it('answers a server’s /crux from its captured channels together with the corpora it chose, and no other server’s', async () => {
+    const b = await started({ engines: beesChooser });
+    b.fake.guildCreate([textChannel(OTHER_DEBATES, 'debates', OTHER_GUILD.id)], OTHER_GUILD);
+    await b.fake.finalReply(b.fake.slash('crux-config', { setting: 'corpora', value: 'bees' }, { guildId: GUILD, channelId: DEBATES, permissions: MANAGE_SERVER }));
+    await config(b, `<#${DEBATES}>`);
+    b.fake.post(DEBATES, 'Varroa mites can be treated in spring as well, says the club.');
+    await captured(1);
+    expect((await ask(b, 'varroa mites')).quotes.sort()).toEqual([HIVE, 'Varroa mites can be treated in spring as well, says the club.'].sort());
+    // The other server chose no corpus and captured nothing: neither reaches it.
+    expect((await ask(b, 'varroa mites', OTHER_GUILD.id)).quotes).toEqual([]);
+  });
+
   it('refuses channels it cannot capture and changes nothing', async () => {
     const b = await started();
     expect(await config(b, '#nowhere')).toMatch(/"#nowhere": no such channel in this server\. Nothing was changed\./);
@@ -126,6 +164,24 @@ describe('capture on Discord', () => {
     b.fake.edit(old, 'Corrigibility, edited after capture began.');
     await captured(1);
     expect((await ask(b, 'corrigibility')).quotes).toEqual(['Corrigibility, edited after capture began.']);
+  });
+
+  it('keeps the newest version when edits arrive out of order, and keeps out a message whose deletion came first', async () => {
+    const b = await started();
+    await config(b, `<#${DEBATES}>`);
+    const m = b.fake.post(DEBATES, 'Goodhart, the first words.');
+    await captured(1);
+    const t = Date.parse(m.timestamp);
+    b.fake.send('MESSAGE_UPDATE', { ...m, content: 'Goodhart, the newest words.', edited_timestamp: new Date(t + 2_000).toISOString() });
+    b.fake.send('MESSAGE_UPDATE', { ...m, content: 'Goodhart, older words arriving late.', edited_timestamp: new Date(t + 1_000).toISOString() });
+    // A message whose deletion reaches Crux before the message itself.
+    const late = b.fake.past(DEBATES, 'Goodhart, deleted before it arrived.');
+    b.fake.send('MESSAGE_DELETE', { id: late.id, channel_id: DEBATES, guild_id: GUILD });
+    b.fake.send('MESSAGE_CREATE', late);
+    b.fake.post(DEBATES, 'Quokka, sent after all of those.');
+    await captured(2);
+    await until(async () => (await ask(b, 'goodhart')).quotes.length > 0, 'an answer');
+    expect((await ask(b, 'goodhart')).quotes).toEqual(['Goodhart, the newest words.']);
   });
 
   it('removes every message of a bulk deletion', async () => {
@@ -167,7 +223,7 @@ describe('capture on Discord', () => {
     expect((await ask(b, 'quokka')).quotes).toEqual(['Quokka thread opener.']);
   });
 
-  it('leaves out bots, system messages, embeds without text, unknown channels and channels not turned on', async () => {
+  it('leaves out bots, Crux itself, system messages, embeds without text, direct messages, unknown channels and channels not turned on', async () => {
     const b = await started();
     await config(b, `<#${DEBATES}>`);
     b.fake.post(DEBATES, 'Quokka from a bot.', { bot: true, user: { ...BOB, id: '600000000000000099', username: 'somebot' } });
@@ -176,6 +232,11 @@ describe('capture on Discord', () => {
     b.fake.post(OFFTOPIC, 'Quokka off topic.');
     // A channel Discord never told the bot about (discord.js drops its events; nothing breaks).
     b.fake.post('299999999999999999', 'Quokka in an unknown channel.');
+    // Crux's own message, and its answer to an interaction.
+    b.fake.post(DEBATES, 'Quokka said by Crux itself.', { user: { ...ALICE, id: APP_ID, username: 'crux' } });
+    b.fake.send('MESSAGE_CREATE', b.fake.messageFrom({ content: 'Quokka in an answer of Crux.' }, undefined, { channel_id: DEBATES, guild_id: GUILD }));
+    // A direct message (Crux asks for no direct-message events; one arriving anyway is not captured).
+    b.fake.send('MESSAGE_CREATE', { ...b.fake.past('399999999999999999', 'Quokka in a direct message.'), guild_id: undefined, member: undefined });
     b.fake.post(DEBATES, 'Quokka from a person.');
     await captured(1);
     expect((await ask(b, 'quokka')).quotes).toEqual(['Quokka from a person.']);
