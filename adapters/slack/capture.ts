@@ -35,6 +35,11 @@ interface SlackMsg {
 
 const errorCode = (e: unknown): string | undefined => (e as { data?: { error?: string } })?.data?.error;
 const ms = (ts: string) => Math.round(Number(ts) * 1000);
+/** A Slack timestamp in microseconds, all its digits kept: two edits within one millisecond still have an order. */
+const micros = (ts: string) => {
+  const [sec, frac = ''] = ts.split('.');
+  return Number(sec) * 1e6 + Number(frac.padEnd(6, '0').slice(0, 6));
+};
 const pts = (ts: string) => `p${ts.replace('.', '')}`;
 
 export interface SlackCaptureOptions extends PlatformCaptureOptions {
@@ -111,7 +116,7 @@ export function slackCapture(app: App, service: CaptureService, o: SlackCaptureO
       authorId: m.user,
       author: who.get(m.user) ?? m.user,
       at: new Date(ms(m.ts)).toISOString(),
-      version: ms(m.edited?.ts ?? m.ts),
+      version: micros(m.edited?.ts ?? m.ts),
       url: base ? `${base}/archives/${channel}/${pts(m.ts)}${isReply ? `?thread_ts=${m.thread_ts}&cid=${channel}` : ''}` : null,
       text: slackText(text, { names: who, bots: new Set() }, channelNames),
     };

@@ -27,7 +27,7 @@ export interface CapturedMessage {
   author: string;
   /** When it was posted (ISO). */
   at: string;
-  /** Orders versions of one message: its last edit time, else its post time (ms). A smaller version never replaces a larger. */
+  /** Orders versions of one message: its last edit time, else its post time (Discord: ms; Slack: µs, as its timestamps). A smaller version never replaces a larger. */
   version: number;
   /** Jump link (Discord) or permalink (Slack). */
   url: string | null;

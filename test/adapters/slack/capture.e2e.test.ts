@@ -9,7 +9,8 @@ import { incrementalCorpora } from '../../../src/service/capture/searchable.ts';
 import { liveUpdates } from '../../../src/service/updates.ts';
 import { baseEngine, until } from '../../service/capture/helpers.ts';
 import { httpHarness, quotes, slashReply, type Harness } from './helpers.ts';
-import { ALL_SCOPES, TEAM } from './fake-slack.ts';
+import { ALL_SCOPES, BOT_USER, TEAM } from './fake-slack.ts';
+import { MAX_MESSAGE_CHARS } from '../../../src/service/capture/message.ts';
 import { messageEvents } from './requests.ts';
 
 const DEBATES = 'C0DEBATES';
@@ -188,6 +189,59 @@ describe('capture on Slack', () => {
     const written: string[] = [];
     await log!.replay((e) => e.op === 'put' && written.push(e.m.text));
     expect(written.sort()).toEqual(['Quokka from a person.', 'Quokka, last.']);
+  });
+
+  it('stops with "capture off" and removes what was captured with "capture purge"', async () => {
+    const h = await started();
+    h.fake.channel(DEBATES, 'debates');
+    await config(h, '#debates');
+    await h.send.event(messageEvents.posted(DEBATES, { user: 'U0BOB', text: 'Shard theory before the switch.', ts: h.fake.ts() }));
+    await captured(1);
+    expect((await config(h, 'off')).text).toMatch(/Capture is off for #debates\. What was captured stays searchable/);
+    await h.send.event(messageEvents.posted(DEBATES, { user: 'U0BOB', text: 'Shard theory after the switch.', ts: h.fake.ts() }));
+    expect(await ask(h, 'shard theory')).toEqual(['Shard theory before the switch.']);
+    expect((await config(h, 'purge #debates')).text).toMatch(/the 1 messages captured there were removed/);
+    await captured(0);
+    expect(await ask(h, 'shard theory')).toEqual([]);
+  });
+
+  it('gives each odd event its outcome: no text, huge, unknown or turned-off channels, Crux itself, and events out of order', async () => {
+    const h = await started();
+    h.fake.channel(DEBATES, 'debates');
+    h.fake.channel(RANDOM, 'random');
+    await config(h, '#debates');
+    const post = (channel: string, m: { user?: string; text: string; ts?: string; subtype?: string }) => h.send.event(messageEvents.posted(channel, { user: 'U0BOB', ts: h.fake.ts(), ...m }));
+    // A file or a link preview with no words: nothing to quote.
+    await post(DEBATES, { text: '', subtype: 'file_share' });
+    // A channel never turned on, one Crux never heard of, and an edit there.
+    await post(RANDOM, { text: 'Quokka in random.' });
+    await post('C0NOWHERE', { text: 'Quokka in a channel nobody knows.' });
+    await h.send.event(messageEvents.changed(RANDOM, { user: 'U0BOB', text: 'Quokka edited in random.', ts: h.fake.ts() }, h.fake.ts()));
+    // Crux's own message.
+    await post(DEBATES, { user: BOT_USER, text: 'Quokka said by Crux.' });
+    // Deleted before it arrived: stays out.
+    const gone = h.fake.ts();
+    await h.send.event(messageEvents.deleted(DEBATES, gone, h.fake.ts()));
+    await post(DEBATES, { text: 'Quokka deleted before it arrived.', ts: gone });
+    // Two edits, the newer first: the newer stays.
+    const ts = h.fake.ts();
+    await post(DEBATES, { text: 'Goodhart, the first words.', ts });
+    const older = h.fake.ts();
+    const newer = h.fake.ts();
+    await h.send.event(messageEvents.changed(DEBATES, { user: 'U0BOB', text: 'Goodhart, the newest words.', ts }, newer));
+    await h.send.event(messageEvents.changed(DEBATES, { user: 'U0BOB', text: 'Goodhart, older words arriving late.', ts }, older));
+    // Over the 40,000 characters kept: its first ones, cut at a space, quoted verbatim.
+    const huge = `Quokka ${'words upon words '.repeat(3_000)}`;
+    await post(DEBATES, { text: huge });
+    await captured(2);
+    const held = [...capture!.state.of(`slack:${TEAM}`).messages.values()];
+    expect(held.map((m) => m.text.slice(0, 9)).sort()).toEqual(['Goodhart,', 'Quokka wo']);
+    expect(held.find((m) => m.text.startsWith('Goodhart'))!.text).toBe('Goodhart, the newest words.');
+    const kept = held.find((m) => m.text.startsWith('Quokka'))!.text;
+    expect(kept.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    expect(kept.length).toBeGreaterThan(MAX_MESSAGE_CHARS - 20);
+    expect(huge.startsWith(kept)).toBe(true);
+    expect(kept.endsWith('words')).toBe(true);
   });
 
   it('refuses a channel Crux is not in, saying how to invite it', async () => {
