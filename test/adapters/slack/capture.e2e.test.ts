@@ -194,15 +194,22 @@ describe('capture on Slack', () => {
   it('stops with "capture off" and removes what was captured with "capture purge"', async () => {
     const h = await started();
     h.fake.channel(DEBATES, 'debates');
-    await config(h, '#debates');
+    h.fake.channel(RANDOM, 'random');
+    await config(h, '#debates #random');
     await h.send.event(messageEvents.posted(DEBATES, { user: 'U0BOB', text: 'Shard theory before the switch.', ts: h.fake.ts() }));
     await captured(1);
-    expect((await config(h, 'off')).text).toMatch(/Capture is off for #debates\. What was captured stays searchable/);
+    expect((await config(h, 'off #debates')).text).toMatch(/Capture is off for #debates\. What was captured stays searchable/);
     await h.send.event(messageEvents.posted(DEBATES, { user: 'U0BOB', text: 'Shard theory after the switch.', ts: h.fake.ts() }));
+    // #random is still captured: once a message there is, the one sent before it to #debates has been handled.
+    await h.send.event(messageEvents.posted(RANDOM, { user: 'U0BOB', text: 'Quokka, still captured.', ts: h.fake.ts() }));
+    await captured(2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(capture!.state.count(`slack:${TEAM}`)).toBe(2);
     expect(await ask(h, 'shard theory')).toEqual(['Shard theory before the switch.']);
     expect((await config(h, 'purge #debates')).text).toMatch(/the 1 messages captured there were removed/);
-    await captured(0);
+    await captured(1);
     expect(await ask(h, 'shard theory')).toEqual([]);
+    expect(await ask(h, 'quokka')).toEqual(['Quokka, still captured.']);
   });
 
   it('gives each odd event its outcome: no text, huge, unknown or turned-off channels, Crux itself, and events out of order', async () => {
@@ -234,6 +241,7 @@ describe('capture on Slack', () => {
     const huge = `Quokka ${'words upon words '.repeat(3_000)}`;
     await post(DEBATES, { text: huge });
     await captured(2);
+    await new Promise((r) => setTimeout(r, 100)); // (events are acknowledged before they are handled)
     const held = [...capture!.state.of(`slack:${TEAM}`).messages.values()];
     expect(held.map((m) => m.text.slice(0, 9)).sort()).toEqual(['Goodhart,', 'Quokka wo']);
     expect(held.find((m) => m.text.startsWith('Goodhart'))!.text).toBe('Goodhart, the newest words.');
