@@ -8,10 +8,11 @@ import { captureService, type CaptureService } from '../../../src/service/captur
 import { incrementalCorpora } from '../../../src/service/capture/searchable.ts';
 import { liveUpdates } from '../../../src/service/updates.ts';
 import { baseEngine, until } from '../../service/capture/helpers.ts';
-import { httpHarness, quotes, slashReply, type Harness } from './helpers.ts';
-import { ALL_SCOPES, BOT_USER, TEAM } from './fake-slack.ts';
+import { httpHarness, quotes, recordingLog, slashReply, type Harness } from './helpers.ts';
+import { ALL_SCOPES, BOT_USER, FakeSlack, TEAM } from './fake-slack.ts';
+import { startSlack } from '../../../adapters/slack/app.ts';
 import { MAX_MESSAGE_CHARS } from '../../../src/service/capture/message.ts';
-import { messageEvents } from './requests.ts';
+import { messageEvents, SIGNING_SECRET, SlackSender } from './requests.ts';
 
 const DEBATES = 'C0DEBATES';
 const RANDOM = 'C0RANDOM';
@@ -21,7 +22,7 @@ const open: Harness[] = [];
 let capture: CaptureService | undefined;
 let log: CaptureLog | undefined;
 afterEach(async () => {
-  for (const h of open.splice(0)) await h.close();
+  for (const h of open.splice(0).reverse()) await h.close();
   await capture?.close();
   capture = undefined;
 });
@@ -44,12 +45,19 @@ async function started(o: { store?: Store; team?: string; scopes?: string[]; sha
 
 /** The fake's team must be set before the app asks auth.test: a harness for another workspace. */
 async function startedFor(team: string, store: Store, shared: CaptureService, scopes = ALL_SCOPES): Promise<Harness> {
-  const { FakeSlack } = await import('./fake-slack.ts');
-  const { startSlack } = await import('../../../adapters/slack/app.ts');
-  const { SlackSender, SIGNING_SECRET } = await import('./requests.ts');
-  const { recordingLog } = await import('./helpers.ts');
   const fake = await new FakeSlack({ team }).start();
   fake.scopes = scopes;
+  const h = await appOn(fake, store, shared);
+  const stop = h.close;
+  h.close = async () => {
+    await stop();
+    await fake.close();
+  };
+  return h;
+}
+
+/** A Slack app on a fake that outlives it (closing the harness stops the app only, once). */
+async function appOn(fake: FakeSlack, store: Store, shared: CaptureService, historyPaceMs = 0): Promise<Harness> {
   const log = recordingLog();
   const app = await startSlack({
     engine: baseEngine(),
@@ -61,19 +69,10 @@ async function startedFor(team: string, store: Store, shared: CaptureService, sc
     transport: { mode: 'http', signingSecret: SIGNING_SECRET, port: 0, host: '127.0.0.1' },
     limits: false,
     capture: shared,
-    historyPaceMs: 0,
+    historyPaceMs,
   });
-  const h: Harness = {
-    fake,
-    app,
-    send: new SlackSender(`http://127.0.0.1:${app.port}/slack/events`),
-    store,
-    log,
-    close: async () => {
-      await app.stop();
-      await fake.close();
-    },
-  };
+  let stopped: Promise<void> | null = null;
+  const h: Harness = { fake, app, send: new SlackSender(`http://127.0.0.1:${app.port}/slack/events`), store, log, close: () => (stopped ??= app.stop()) };
   open.push(h);
   return h;
 }
@@ -131,6 +130,39 @@ describe('capture on Slack', () => {
     expect(bob.url).toBe(`https://crux-test.slack.com/archives/${DEBATES}/p${bob.id.split('/p')[1]}?thread_ts=${root.ts}&cid=${DEBATES}`);
     const reports = await h.fake.callsUntil((c) => c.path === said.url && /history fetched, 5 messages/.test(JSON.stringify(c.body)));
     expect(reports[0].body.response_type).toBe('ephemeral');
+  });
+
+  it('resumes a history cut short by a restart from the page it reached', async () => {
+    const store = memoryStore();
+    const log = memoryCaptureLog();
+    const fake = await new FakeSlack().start();
+    open.push({ close: () => fake.close() } as Harness);
+    fake.channel(DEBATES, 'debates');
+    fake.pageSize = 2;
+    for (let i = 0; i < 5; i++) fake.past(DEBATES, `Mesa optimiser note ${i}.`, { ageMs: DAY - i * 60_000 });
+    const first = captureService({ log, store, corpora: incrementalCorpora(liveUpdates()), logger: silentLog(), settingsTtlMs: 0 });
+    await first.start();
+    // Pages a second apart: the app stops while the history is half fetched.
+    const before = await appOn(fake, store, first, 1_000);
+    await config(before, '#debates');
+    await until(() => first.state.count(`slack:${TEAM}`) >= 2, 'the first page');
+    await before.close();
+    await first.close();
+    const cut = first.backfill('slack', TEAM, DEBATES)!;
+    expect(cut).toMatchObject({ done: false });
+    expect(cut.fetched).toBeLessThan(5);
+    const asked = fake.api('conversations.history').length;
+
+    // A new process: it replays the capture log and goes on from the page reached.
+    capture = captureService({ log, store, corpora: incrementalCorpora(liveUpdates()), logger: silentLog(), settingsTtlMs: 0 });
+    await capture.start();
+    expect(capture.backfill('slack', TEAM, DEBATES)).toMatchObject({ fetched: cut.fetched, cursor: cut.cursor, done: false });
+    await appOn(fake, store, capture);
+    await captured(5);
+    const resumed = fake.api('conversations.history').slice(asked);
+    expect(resumed[0].body.cursor).toBeTruthy();
+    expect(fake.api('conversations.history')).toHaveLength(3);
+    expect(capture.backfill('slack', TEAM, DEBATES)).toMatchObject({ fetched: 5, done: true });
   });
 
   it('waits out a rate limit on conversations.history and goes on', async () => {
