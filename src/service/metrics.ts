@@ -51,6 +51,8 @@ export interface Observed {
   engine?: () => ServedEngine | null;
   storeFallback?: () => boolean;
   adapters?: () => Array<{ name: string; connected: boolean }>;
+  /** Live capture: the messages this process searches, per platform, and which shards it runs ('' when it is no shard process). */
+  captured?: () => { perPlatform: Record<string, number>; shard: string };
   /** Metrics of other processes to add in (Discord shard processes), as prom-client JSON. */
   others?: () => Promise<client.MetricObjectWithValues<client.MetricValue<string>>[][]>;
 }
@@ -99,6 +101,18 @@ new client.Gauge({
   registers: [registry],
   collect() {
     for (const a of observed.adapters?.() ?? []) this.set({ platform: a.name }, a.connected ? 1 : 0);
+  },
+});
+
+new client.Gauge({
+  name: 'crux_capture_messages',
+  help: "Captured messages this process searches, by platform and shard process. Every process holds every community's, so each shows the same count once it has caught up with the others.",
+  labelNames: ['platform', 'shard'] as const,
+  registers: [registry],
+  collect() {
+    const c = observed.captured?.();
+    if (!c) return;
+    for (const [platform, n] of Object.entries(c.perPlatform)) this.set({ platform, shard: c.shard }, n);
   },
 });
 

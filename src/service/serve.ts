@@ -91,7 +91,7 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
     await runRepl({ engine: live.current(), input: process.stdin, output: process.stdout, color: process.stdout.isTTY === true && !process.env.NO_COLOR });
     return 0;
   }
-  const { instrumentEngine, recordStoreError } = await import('./metrics.ts');
+  const { instrumentEngine, observe, recordStoreError } = await import('./metrics.ts');
   const { openStore, StoreError } = await import('./store.ts');
   let store: Store;
   try {
@@ -108,6 +108,7 @@ export async function serve(o: { corpus?: string[]; format?: string; io: Io }): 
   // (A sharding manager running nothing else leaves capture to its shard processes.)
   const capturing = wanted.some((a) => a !== shardedDiscordAdapter);
   const capture = capturing ? await openCapture(store, { storeUrl: config.storeUrl, prefix: config.storePrefix, log, updates }) : null;
+  if (capture) observe({ captured: () => ({ perPlatform: capture.state.perPlatform(), shard: shard?.ids.join(',') ?? '' }) });
   const running: RunningAdapter[] = [];
   const { startService } = await import('./service.ts');
   const service = await startService({ config: shard ? { ...config, httpPort: null } : config, log, store, live, running, watchNamed: () => chooser.watch({ log }), closeEngines: () => chooser.close() });

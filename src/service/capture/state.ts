@@ -1,7 +1,7 @@
 // What the capture log says, replayed: each community's captured messages, the ids deleted, the members forgotten.
 // Entries are applied in log order and each is idempotent, so a replay (after a restart, or by another process
 // reading a shared log) reaches the same state however often an entry is seen.
-import type { CapturedMessage, CommunityKey } from './message.ts';
+import type { CapturedMessage, CapturePlatform, CommunityKey } from './message.ts';
 
 /** One line of the capture log. `c` is the community the entry belongs to. */
 export type CaptureEntry =
@@ -159,6 +159,13 @@ export class CaptureState {
     let n = 0;
     for (const s of this.communities.values()) n += s.forgotten.size + s.deleted.size + s.messages.size + s.backfills.size;
     return n;
+  }
+
+  /** Messages held, per platform ("discord", "slack"). */
+  perPlatform(): Record<CapturePlatform, number> {
+    const out: Record<CapturePlatform, number> = { discord: 0, slack: 0 };
+    for (const [c, s] of this.communities) out[c.slice(0, c.indexOf(':')) as CapturePlatform] += s.messages.size;
+    return out;
   }
 
   count(c: CommunityKey): number {

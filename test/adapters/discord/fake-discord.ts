@@ -303,9 +303,14 @@ export class FakeDiscord {
 
   /** The bot joins (or learns of) a server with these channels and threads: GUILD_CREATE. */
   guildCreate(channels: FakeChannel[], guild = CAPTURE_GUILD): void {
+    this.send('GUILD_CREATE', this.guildPayload(channels, guild));
+  }
+
+  /** A GUILD_CREATE payload for a server with these channels and threads (which REST then knows too). */
+  guildPayload(channels: FakeChannel[], guild = CAPTURE_GUILD): object {
     for (const c of channels) this.channels.set(c.id, c);
     const everyone = { id: guild.id, name: '@everyone', permissions: '2248473465835073', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 };
-    this.send('GUILD_CREATE', {
+    return {
       id: guild.id,
       name: guild.name,
       icon: null,
@@ -327,7 +332,7 @@ export class FakeDiscord {
       guild_scheduled_events: [],
       premium_tier: 0,
       preferred_locale: 'en-US',
-    });
+    };
   }
 
   /** A thread created later: THREAD_CREATE. */

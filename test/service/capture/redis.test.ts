@@ -1,12 +1,11 @@
 // Capture shared through Redis: the log is a stream every process replays and follows. Two `crux serve` processes
 // (Slack over HTTP, as behind a load balancer) capture each message once, and each answers with what the other captured.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '@keyv/redis';
 import { FakeSlack } from '../../adapters/slack/fake-slack.ts';
 import { messageEvents, SIGNING_SECRET, SlackSender } from '../../adapters/slack/requests.ts';
 import { quotes } from '../../adapters/slack/helpers.ts';
 import { ServeProcess } from '../helpers/serve.ts';
-import { freePort, NO_REDIS_MESSAGE, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
+import { freePort, NO_REDIS_MESSAGE, streamTexts, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { memoryStore } from '../../../src/service/store.ts';
 import { silentLog } from '../../../src/service/log.ts';
 import { redisCaptureLog } from '../../../src/service/capture/redis-log.ts';
@@ -15,18 +14,6 @@ import { setSetting } from '../../../src/service/settings.ts';
 import { baseEngine, message, quoted, testCorpora, until } from './helpers.ts';
 
 const DEBATES = 'C0DEBATES';
-
-/** The texts of the put entries the stream holds. */
-async function streamTexts(prefix: string): Promise<string[]> {
-  const client = createClient({ url: TEST_REDIS_URL });
-  await client.connect();
-  try {
-    const raw = (await client.sendCommand(['XRANGE', `${prefix}:capture:log`, '-', '+'])) as Array<[string, string[]]>;
-    return raw.map(([, f]) => JSON.parse(f[1])).filter((e) => e.op === 'put').map((e) => e.m.text);
-  } finally {
-    await client.close();
-  }
-}
 
 describe.skipIf(!TEST_REDIS_URL)(`capture through a Redis stream${TEST_REDIS_URL ? '' : ` (${NO_REDIS_MESSAGE})`}`, () => {
   const services: CaptureService[] = [];

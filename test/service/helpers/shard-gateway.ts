@@ -3,7 +3,7 @@
 // Discord tests' FakeDiscord, whose GET /gateway/bot is pointed here.
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ALICE, APP_ID, readyEvent, type FakeDiscord, type User } from '../../adapters/discord/fake-discord.ts';
+import { ALICE, APP_ID, readyEvent, type FakeChannel, type FakeDiscord, type User } from '../../adapters/discord/fake-discord.ts';
 
 const DISCORD_EPOCH = 1420070400000n;
 
@@ -81,8 +81,21 @@ export class ShardGateway {
     });
   }
 
+  /** Sends a gateway event about a guild to the shard Discord would route it to. */
+  dispatch(guildId: string, t: string, d: object): void {
+    const shard = Number((BigInt(guildId) >> 22n) % BigInt(this.count));
+    const sock = this.byShard.get(shard);
+    if (!sock) throw new Error(`shard ${shard} is not connected`);
+    sock.send(JSON.stringify({ op: 0, t, s: ++this.seq, d }));
+  }
+
+  /** The guild's shard learns of it, with these channels: GUILD_CREATE (the fake's REST knows the channels too). */
+  guildCreate(fake: FakeDiscord, guild: { id: string; name: string }, channels: FakeChannel[]): void {
+    this.dispatch(guild.id, 'GUILD_CREATE', fake.guildPayload(channels, guild));
+  }
+
   /** Sends /<name> with these string options from a user in a guild; returns the interaction token. */
-  slash(name: string, values: Record<string, string>, o: { guildId: string; channelId: string; user?: User }): string {
+  slash(name: string, values: Record<string, string>, o: { guildId: string; channelId: string; user?: User; permissions?: string }): string {
     const token = `itoken-shard-${++this.counter}-${Math.random().toString(36).slice(2, 10)}`;
     const id = String(((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | BigInt(this.counter % 4096));
     const d = {
@@ -94,7 +107,7 @@ export class ShardGateway {
       guild_id: o.guildId,
       channel_id: o.channelId,
       channel: { id: o.channelId, type: 0, guild_id: o.guildId, name: 'general' },
-      member: { user: o.user ?? ALICE, roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, permissions: '2248473465835073', flags: 0 },
+      member: { user: o.user ?? ALICE, roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, permissions: o.permissions ?? '2248473465835073', flags: 0 },
       app_permissions: '2248473465835073',
       locale: 'en-US',
       guild_locale: 'en-US',
@@ -103,10 +116,7 @@ export class ShardGateway {
       context: 0,
       data: { id: '700000000000000001', name, type: 1, options: Object.entries(values).map(([n, v]) => ({ name: n, type: 3, value: v })) },
     };
-    const shard = Number((BigInt(o.guildId) >> 22n) % BigInt(this.count));
-    const sock = this.byShard.get(shard);
-    if (!sock) throw new Error(`shard ${shard} is not connected`);
-    sock.send(JSON.stringify({ op: 0, t: 'INTERACTION_CREATE', s: ++this.seq, d }));
+    this.dispatch(o.guildId, 'INTERACTION_CREATE', d);
     return token;
   }
 }
