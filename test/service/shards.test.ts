@@ -1,10 +1,9 @@
 // Discord sharding end to end: `crux serve` with CRUX_SHARDS=2 runs discord.js's ShardingManager, which starts two
 // real shard processes; a fake gateway routes each guild's interactions to its shard; state is shared through Redis.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_ID, FakeDiscord } from '../adapters/discord/fake-discord.ts';
-import { FAKE_TOKEN } from '../adapters/discord/bot.ts';
-import { ShardGateway } from './helpers/shard-gateway.ts';
-import { ServeProcess } from './helpers/serve.ts';
+import { FakeDiscord } from '../adapters/discord/fake-discord.ts';
+import { serveShards, ShardGateway } from './helpers/shard-gateway.ts';
+import type { ServeProcess } from './helpers/serve.ts';
 import { NO_REDIS_MESSAGE, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.ts';
 
 const SLOW_DOWN = /faster than Crux answers/;
@@ -16,19 +15,7 @@ describe.skipIf(!TEST_REDIS_URL)(`Discord in two shard processes sharing Redis${
   beforeAll(async () => {
     fake = await FakeDiscord.start();
     gateway = await ShardGateway.start(2);
-    gateway.pointRestHere(fake);
-    serve = await ServeProcess.startCli(
-      {
-        DISCORD_TOKEN: FAKE_TOKEN,
-        DISCORD_APPLICATION_ID: APP_ID,
-        DISCORD_API_URL: fake.apiUrl,
-        CRUX_SHARDS: '2',
-        CRUX_STORE_URL: TEST_REDIS_URL,
-        CRUX_STORE_PREFIX: uniquePrefix('shards'),
-        CRUX_HTTP_PORT: '0',
-      },
-      (r) => r.msg === 'discord: 2 shard processes ready',
-    );
+    serve = await serveShards(fake, gateway, uniquePrefix('shards'));
   }, 300_000);
   afterAll(async () => {
     await serve?.stop('SIGKILL');

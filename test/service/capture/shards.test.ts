@@ -2,10 +2,10 @@
 // server's messages reach only the shard that holds it (the fake gateway routes them as Discord does), which
 // captures each once; both shard processes follow the capture stream, so each holds every message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_ID, FAKE_TOKEN, FakeDiscord, MANAGE_SERVER, textChannel, visibleParts } from '../../adapters/discord/fake-discord.ts';
+import { FakeDiscord, MANAGE_SERVER, textChannel, visibleParts } from '../../adapters/discord/fake-discord.ts';
 import { quoteOf } from '../../adapters/discord/bot.ts';
-import { ShardGateway } from '../helpers/shard-gateway.ts';
-import { ServeProcess } from '../helpers/serve.ts';
+import { serveShards, ShardGateway } from '../helpers/shard-gateway.ts';
+import type { ServeProcess } from '../helpers/serve.ts';
 import { NO_REDIS_MESSAGE, streamTexts, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { until } from './helpers.ts';
 
@@ -17,19 +17,7 @@ describe.skipIf(!TEST_REDIS_URL)(`capture in two Discord shard processes sharing
   beforeAll(async () => {
     fake = await FakeDiscord.start();
     gateway = await ShardGateway.start(2);
-    gateway.pointRestHere(fake);
-    serve = await ServeProcess.startCli(
-      {
-        DISCORD_TOKEN: FAKE_TOKEN,
-        DISCORD_APPLICATION_ID: APP_ID,
-        DISCORD_API_URL: fake.apiUrl,
-        CRUX_SHARDS: '2',
-        CRUX_STORE_URL: TEST_REDIS_URL,
-        CRUX_STORE_PREFIX: prefix,
-        CRUX_HTTP_PORT: '0',
-      },
-      (r) => r.msg === 'discord: 2 shard processes ready',
-    );
+    serve = await serveShards(fake, gateway, prefix);
   }, 300_000);
   afterAll(async () => {
     await serve?.stop('SIGKILL');

@@ -3,7 +3,9 @@
 // Discord tests' FakeDiscord, whose GET /gateway/bot is pointed here.
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ALICE, APP_ID, readyEvent, type FakeChannel, type FakeDiscord, type User } from '../../adapters/discord/fake-discord.ts';
+import { ALICE, APP_ID, FAKE_TOKEN, readyEvent, type FakeChannel, type FakeDiscord, type User } from '../../adapters/discord/fake-discord.ts';
+import { ServeProcess } from './serve.ts';
+import { TEST_REDIS_URL } from './redis.ts';
 
 const DISCORD_EPOCH = 1420070400000n;
 
@@ -119,4 +121,21 @@ export class ShardGateway {
     this.dispatch(o.guildId, 'INTERACTION_CREATE', d);
     return token;
   }
+}
+
+/** `crux serve` running the gateway's count of shard processes (CRUX_SHARDS), sharing Redis under `prefix`; resolves once they are all ready. */
+export async function serveShards(fake: FakeDiscord, gateway: ShardGateway, prefix: string): Promise<ServeProcess> {
+  gateway.pointRestHere(fake);
+  return ServeProcess.startCli(
+    {
+      DISCORD_TOKEN: FAKE_TOKEN,
+      DISCORD_APPLICATION_ID: APP_ID,
+      DISCORD_API_URL: fake.apiUrl,
+      CRUX_SHARDS: String(gateway.count),
+      CRUX_STORE_URL: TEST_REDIS_URL,
+      CRUX_STORE_PREFIX: prefix,
+      CRUX_HTTP_PORT: '0',
+    },
+    (r) => r.msg === `discord: ${gateway.count} shard processes ready`,
+  );
 }
