@@ -111,6 +111,21 @@ describe('capture on Discord', () => {
     expect((await ask(b, 'quokka')).quotes.sort()).toEqual(['Quokka an hour ago.', 'Quokka yesterday.']);
   });
 
+  it('pages through a long history 100 messages at a time, newest first, and stops at the most wanted', async () => {
+    const b = await started({ env: { CRUX_CAPTURE_MESSAGES: '150' } });
+    for (let i = 0; i < 250; i++) b.fake.past(DEBATES, `Paged message number ${i} about quokkas.`, { ageMs: DAY - i * 1_000 });
+    expect(await config(b, `<#${DEBATES}>`)).toMatch(/up to 150 messages each/);
+    // (The follow-up is posted, then edited as the fetch goes on.)
+    await b.fake.waitForCall((c) => /\/webhooks\//.test(c.path) && /history fetched, 150 messages/.test(JSON.stringify(c.body)));
+    const pages = b.fake.calls.filter((c) => c.method === 'GET' && c.path.endsWith(`/channels/${DEBATES}/messages`));
+    expect(pages.map((c) => c.query.get('limit'))).toEqual(['100', '100']);
+    // The second page starts before the oldest message of the first.
+    expect(pages[0].query.get('before')).toBeNull();
+    expect(pages[1].query.get('before')).toBe([...capture!.state.of(`discord:${GUILD}`).messages.values()].find((m) => m.text === 'Paged message number 150 about quokkas.')!.id);
+    const held = [...capture!.state.of(`discord:${GUILD}`).messages.values()].map((m) => Number(/number (\d+)/.exec(m.text)![1]));
+    expect(held.sort((x, y) => x - y)).toEqual(Array.from({ length: 150 }, (_, i) => 100 + i));
+  });
+
   it('lets only members who may manage the server turn capture on', async () => {
     const b = await started();
     const reply = await b.fake.finalReply(b.fake.slash('crux-config', { setting: 'capture', value: `<#${DEBATES}>` }, { guildId: GUILD, channelId: DEBATES, user: BOB }));

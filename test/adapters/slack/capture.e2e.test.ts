@@ -130,6 +130,11 @@ describe('capture on Slack', () => {
     expect(bob.url).toBe(`https://crux-test.slack.com/archives/${DEBATES}/p${bob.id.split('/p')[1]}?thread_ts=${root.ts}&cid=${DEBATES}`);
     const reports = await h.fake.callsUntil((c) => c.path === said.url && /history fetched, 5 messages/.test(JSON.stringify(c.body)));
     expect(reports[0].body.response_type).toBe('ephemeral');
+    // /crux config shows the channel and what it holds.
+    const responseUrl = h.fake.responseUrl();
+    await h.send.command('config', { responseUrl });
+    const [shown] = await h.fake.callsUntil((c) => c.path === new URL(responseUrl).pathname);
+    expect(JSON.stringify(shown.body)).toMatch(/capture: #debates \(5 messages\)/);
   });
 
   it('resumes a history cut short by a restart from the page it reached', async () => {
