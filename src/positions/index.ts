@@ -547,7 +547,9 @@ function surface(p: Passage, term: string): string {
 }
 
 export function findPositions(input: PositionInput): { positions: Position[]; notices: string[] } {
-  const topic = `“${clipText(input.query)}”`; // a whole message is cut after a few words
+  // Named as searched: with typos corrected ("hyperstion" is answered about "hyperstition"); a whole message is cut
+  // after a few words.
+  const topic = `“${clipText(input.topic ?? input.query)}”`;
   if (questionKind(input.query) === 'open') {
     // Sides need a claim to take: for and against "who should write it" would be noise.
     const notice = `${topic} is an open question, and positions are the sides people take on a claim: ask about one answer (“… should …”, “… is …”) to see them.`;

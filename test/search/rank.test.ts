@@ -89,6 +89,14 @@ describe('the cases of the issue, on the bundled corpus', () => {
     expect(hit.text).toContain('In the hypothetical, it was originally caused by RL');
   });
 
+  it('hyperstion: the positions notice names the corrected topic, as the answer searched it, not the typo', () => {
+    const a = e.ask('hyperstion');
+    expect(a.didYouMean).toBe('hyperstition');
+    const about = a.notices.filter((n) => n.includes('passages about'));
+    expect(about.length).toBeGreaterThan(0);
+    for (const n of about) expect(n).toContain('“hyperstition”');
+  });
+
   it('crux --json --explain prints each passage with why it ranks there', () => {
     const r = crux(['--json', '--explain', '--limit', '3', 'inoculation prompting'], { cacheDir: tempDir() });
     expect(r.code).toBe(0);
