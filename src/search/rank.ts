@@ -8,6 +8,7 @@ import type { ScoredDoc } from './bm25.ts';
 import { parseTopic, type Topic } from '../positions/stance.ts';
 import { wordsOf, type Word } from '../positions/words.ts';
 import { isQuoteLine, repliesByQuote, type Corpus } from '../positions/quotes.ts';
+import type { CorpusView } from '../positions/index.ts';
 
 /**
  * The knobs, chosen with npm run eval (see docs/quality-and-speed.md for what was tried): candidates rescored, weight
@@ -55,6 +56,8 @@ export interface RankCorpus extends Corpus {
   passageAt(ord: number): Passage | undefined;
   /** The index document of a passage (of its first occurrence for a copy), -1 when none. */
   docOf(p: Passage): number;
+  /** Reply structure of records (`parent`, blockquotes), when the corpus has it. */
+  view?: Pick<CorpusView, 'structure' | 'added'>;
 }
 
 /** Scores BM25 candidates: brevity, conversation context, then what the best of them say about the topic. */
@@ -159,10 +162,27 @@ function readPassage(c: RankCorpus, p: Passage, topic: Topic): { factor: number;
   else {
     const words = wordsOf(p);
     if (defines(words, topic)) apply('definition', 1 + rankParams.definition);
-    const replies = repliesByQuote(c, p).length;
-    if (replies) apply(`quoted by ${replies}`, 1 + rankParams.quoted * Math.min(replies, 3));
+    const quoted = repliesByQuote(c, p).length;
+    const replied = repliesTo(c, p);
+    if (quoted) reads.push(`quoted by ${quoted}`);
+    if (replied) reads.push(`replied to by ${replied}`);
+    if (quoted + replied) factor *= 1 + rankParams.quoted * Math.min(quoted + replied, 3);
   }
   return { factor, reads };
+}
+
+/**
+ * Replies a passage receives through the corpus's own reply structure: records whose `parent` is its record (a
+ * reply answers the whole comment, so each of its paragraphs counts it), and passages quoting it in a blockquote.
+ * Plain-text quote lines are counted by repliesByQuote.
+ */
+function repliesTo(c: RankCorpus, p: Passage): number {
+  const v = c.view;
+  if (!v) return 0;
+  const st = v.structure();
+  let n = (st.quotedIn.get(p.id)?.length ?? 0) + (v.added?.quoting(p.id).length ?? 0);
+  if (p.record) n += (st.children.get(p.record)?.length ?? 0) + (v.added?.replies(p.record).length ?? 0);
+  return n;
 }
 
 const URL = /\b(?:https?:\/\/|www\.)\S+/gi;

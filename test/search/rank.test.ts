@@ -53,6 +53,25 @@ describe('what a passage does with the topic', () => {
     expect(got).toEqual(['thread:L3', 'thread:L1', 'thread:L4']);
   });
 
+  it('counts the records that reply to a comment (their `parent`) as replies it receives, like quotes', () => {
+    const dir = tempDir();
+    const rec = (id: string, text: string, parent?: string) => JSON.stringify({ id, text, thread: 't1', ...(parent && { parent }) });
+    writeFileSync(
+      join(dir, 'forum.jsonl'),
+      [
+        rec('a', 'Hyperstition is a story that makes itself true once enough people believe and repeat it.'),
+        rec('b', 'Hyperstition is a story that makes itself come true once enough people believe and repeat it.'),
+        rec('c', pad, 'b'),
+        rec('d', pad.replace('mild', 'cold'), 'b'),
+      ].join('\n') + '\n',
+    );
+    const e = openEngine({ corpus: dir, cacheDir: tempDir() });
+    const a = e.ask('hyperstition', { explain: true });
+    expect(a.passages.map((p) => p.id)).toEqual(['b', 'a']);
+    expect(a.passages[0].why).toMatchObject({ reads: ['replied to by 2'], factor: 1.3 });
+    expect(a.passages[1].why!.bm25).toBeGreaterThan(a.passages[0].why!.bm25);
+  });
+
   it('says why a passage ranks where it does when asked (explain), and not otherwise', () => {
     const e = engineOver(['By hyperstition, I mean writing about a risk that makes it real.', 'Hyperstition came up in passing.', pad]);
     const a = e.ask('hyperstition', { explain: true });
