@@ -21,6 +21,8 @@ export interface ParsedQuery {
   unknown: string[];
   /** True when every word of the query is a stop word ("the", "what about it"). */
   onlyStopWords: boolean;
+  /** The query's compounds as index terms: the closed form and its parts ("pretrain": "pre", "train"). */
+  compounds: Array<{ term: string; parts: string[] }>;
 }
 
 /** A rare word the corpus does use is only replaced by a neighbour this many times as frequent. */
@@ -201,7 +203,9 @@ export function parseQuery(q: string, index: TermStats, vocab: Vocabulary): Pars
   const unknown: string[] = [];
   // Compound words are read whole, in whichever spelling: their parts are no typos.
   const inCompound = new Set<Token>();
+  const compounds: ParsedQuery['compounds'] = [];
   for (const c of findCompounds(q, tokens, index)) {
+    compounds.push({ term: c.term, parts: c.parts.map((w) => termOf(w)) });
     weigh(c.term, 1);
     for (const part of c.parts) if (!isStopWord(part) && index.df(termOf(part)) > 0) weigh(termOf(part), COMPOUND_PART_WEIGHT);
     words.push(c.parts.join(''), c.hyphenated, ...c.parts.filter((w) => !isStopWord(w)));
@@ -246,5 +250,6 @@ export function parseQuery(q: string, index: TermStats, vocab: Vocabulary): Pars
     didYouMean: changed ? corrected : null,
     unknown,
     onlyStopWords: tokens.length > 0 && content.length === 0,
+    compounds,
   };
 }

@@ -61,7 +61,7 @@ export interface RankCorpus extends Corpus {
 }
 
 /** Scores BM25 candidates: brevity, conversation context, then what the best of them say about the topic. */
-export function rankCandidates(found: ScoredDoc[], c: RankCorpus, topicText: string): Ranked[] {
+export function rankCandidates(found: ScoredDoc[], c: RankCorpus, topicText: string, compounds: Compound[] = []): Ranked[] {
   const own = new Map(found.map((f) => [f.doc, f.score * brevity(c.index, f.doc)]));
   const ranked = found.map((f): Ranked => {
     const b = brevity(c.index, f.doc);
@@ -71,6 +71,11 @@ export function rankCandidates(found: ScoredDoc[], c: RankCorpus, topicText: str
   });
   ranked.sort(byScore);
   const topic = parseTopic(topicText);
+  // A compound is one term in any spelling ("pre-training", "pre training", "pretraining"): its closed form.
+  for (const k of compounds) {
+    for (const part of k.parts) topic.terms.delete(part);
+    topic.terms.add(k.term);
+  }
   // The terms that name the topic on their own: those nearly as rare as its rarest ("hyperstition", not "model").
   if (topic.terms.size > 1) {
     const idf = (t: string) => c.index.idf(t);
@@ -81,7 +86,7 @@ export function rankCandidates(found: ScoredDoc[], c: RankCorpus, topicText: str
   const follows: Ranked[] = [];
   for (const r of ranked.slice(0, rankParams.read)) {
     const p = c.passageOf(r.doc);
-    const { factor, reads } = readPassage(c, p, topic);
+    const { factor, reads } = readPassage(c, p, topic, compounds);
     if (!reads.length) continue;
     const base = r.score;
     r.score *= factor;
@@ -106,6 +111,30 @@ export function rankCandidates(found: ScoredDoc[], c: RankCorpus, topicText: str
   ranked.push(...follows);
   for (const r of ranked) r.why.score = round(r.score);
   return ranked.sort(byScore);
+}
+
+/** A query compound as index terms: its closed form and its parts ("pretrain": "pre", "train"). */
+export interface Compound {
+  term: string;
+  parts: string[];
+}
+
+/** A passage's words with the query's compounds read as one word, however written ("pre-training", "pre training"). */
+function withCompounds(words: Word[], compounds: Compound[]): Word[] {
+  if (!compounds.length) return words;
+  let out: Word[] | null = null;
+  for (let i = 0; i < words.length; i++) {
+    const k = compounds.find((k) => k.parts.every((t, j) => words[i + j]?.stem === t && (j === 0 || !words[i + j].brk)));
+    if (!k) {
+      out?.push(words[i]);
+      continue;
+    }
+    out ??= words.slice(0, i);
+    const last = words[i + k.parts.length - 1];
+    out.push({ ...words[i], word: k.parts.join(''), stem: k.term, end: last.end });
+    i += k.parts.length - 1;
+  }
+  return out ?? words;
 }
 
 /** Share of the rarest topic term's rarity that makes a term name the topic on its own. */
@@ -148,7 +177,7 @@ function context(c: RankCorpus, doc: number, own: Map<number, number>): number {
 }
 
 /** What a passage does with the topic: each reading with the factor it applies to the score. */
-function readPassage(c: RankCorpus, p: Passage, topic: Topic): { factor: number; reads: string[] } {
+function readPassage(c: RankCorpus, p: Passage, topic: Topic, compounds: Compound[]): { factor: number; reads: string[] } {
   const reads: string[] = [];
   let factor = 1;
   const apply = (what: string, f: number) => {
@@ -160,7 +189,7 @@ function readPassage(c: RankCorpus, p: Passage, topic: Topic): { factor: number;
   else if (isQuoteLine(c, p)) apply('quote line', rankParams.quoteLine);
   else if (isAcknowledgement(text)) apply('acknowledgement', rankParams.acknowledgement);
   else {
-    const words = wordsOf(p);
+    const words = withCompounds(wordsOf(p), compounds);
     if (defines(words, topic)) apply('definition', 1 + rankParams.definition);
     const quoted = repliesByQuote(c, p).length;
     const replied = repliesTo(c, p);

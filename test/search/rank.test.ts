@@ -72,6 +72,20 @@ describe('what a passage does with the topic', () => {
     expect(a.passages[1].why!.bm25).toBeGreaterThan(a.passages[0].why!.bm25);
   });
 
+  it('reads a compound the query and the passage spell differently as the same topic (a definition of "pre-training" answers "pretraining")', () => {
+    const e = engineOver([
+      'By pre-training, I mean here the first stage, where the model reads the whole web once and learns to predict it.',
+      'Pretraining on filtered data came up in passing while we discussed the labs and their plans for the next year.',
+      'Some pre-training runs were longer than others, and nobody said which ones or why they were cut short.',
+      pad,
+    ]);
+    for (const q of ['pretraining', 'pre-training', 'pre training']) {
+      const a = e.ask(q, { explain: true });
+      expect(a.passages[0].id).toBe('thread:L1');
+      expect(a.passages[0].why).toMatchObject({ reads: ['definition'] });
+    }
+  });
+
   it('says why a passage ranks where it does when asked (explain), and not otherwise', () => {
     const e = engineOver(['By hyperstition, I mean writing about a risk that makes it real.', 'Hyperstition came up in passing.', pad]);
     const a = e.ask('hyperstition', { explain: true });
