@@ -325,7 +325,7 @@ export function createEngine(snap: Snapshot, where: { indexPath: string; indexBy
     const allow = allowFor(s, [...(opts.sources ?? []), ...filters.sources], filters);
     const pool = Math.max(RELEVANT_POOL, limit * 4);
     const found = terms.length ? index.search(terms, Math.max(pool * 3, rankParams.candidates), allow) : [];
-    const ranked = rankCandidates(found, s, parsed.didYouMean ?? q, parsed.compounds);
+    const ranked = rankCandidates(found, s, parsed.didYouMean ?? q, parsed.compounds, terms.map((t) => t.term));
     const kept: typeof ranked = [];
     for (const r of ranked) {
       const f = foldedOf(s, r.doc);

@@ -27,6 +27,8 @@ export const rankParams = {
   acknowledgement: 0.8,
   link: 0.3,
   quoteLine: 0.7,
+  together: 0.1,
+  togetherReach: 5,
 };
 
 /** Why a passage ranks where it does: its BM25 score and each factor applied to it. */
@@ -61,7 +63,7 @@ export interface RankCorpus extends Corpus {
 }
 
 /** Scores BM25 candidates: brevity, conversation context, then what the best of them say about the topic. */
-export function rankCandidates(found: ScoredDoc[], c: RankCorpus, topicText: string, compounds: Compound[] = []): Ranked[] {
+export function rankCandidates(found: ScoredDoc[], c: RankCorpus, topicText: string, compounds: Compound[] = [], terms: string[] = []): Ranked[] {
   const own = new Map(found.map((f) => [f.doc, f.score * brevity(c.index, f.doc)]));
   const ranked = found.map((f): Ranked => {
     const b = brevity(c.index, f.doc);
@@ -86,7 +88,7 @@ export function rankCandidates(found: ScoredDoc[], c: RankCorpus, topicText: str
   const follows: Ranked[] = [];
   for (const r of ranked.slice(0, rankParams.read)) {
     const p = c.passageOf(r.doc);
-    const { factor, reads } = readPassage(c, p, topic, compounds);
+    const { factor, reads } = readPassage(c, p, topic, compounds, terms);
     if (!reads.length) continue;
     const base = r.score;
     r.score *= factor;
@@ -177,7 +179,7 @@ function context(c: RankCorpus, doc: number, own: Map<number, number>): number {
 }
 
 /** What a passage does with the topic: each reading with the factor it applies to the score. */
-function readPassage(c: RankCorpus, p: Passage, topic: Topic, compounds: Compound[]): { factor: number; reads: string[] } {
+function readPassage(c: RankCorpus, p: Passage, topic: Topic, compounds: Compound[], terms: string[]): { factor: number; reads: string[] } {
   const reads: string[] = [];
   let factor = 1;
   const apply = (what: string, f: number) => {
@@ -196,6 +198,10 @@ function readPassage(c: RankCorpus, p: Passage, topic: Topic, compounds: Compoun
     if (quoted) reads.push(`quoted by ${quoted}`);
     if (replied) reads.push(`replied to by ${replied}`);
     if (quoted + replied) factor *= 1 + rankParams.quoted * Math.min(quoted + replied, 3);
+    // The query's words side by side ("reward hacking is acceptable") say something about the topic as a whole;
+    // spread over a paragraph they are often mentions of its parts.
+    const span = spanOf(words, terms);
+    if (span) apply(`${span.found} query words within ${span.words}`, 1 + rankParams.together / (1 + (span.words - span.found) / rankParams.togetherReach));
   }
   return { factor, reads };
 }
@@ -212,6 +218,36 @@ function repliesTo(c: RankCorpus, p: Passage): number {
   let n = (st.quotedIn.get(p.id)?.length ?? 0) + (v.added?.quoting(p.id).length ?? 0);
   if (p.record) n += (st.children.get(p.record)?.length ?? 0) + (v.added?.replies(p.record).length ?? 0);
   return n;
+}
+
+/**
+ * The fewest consecutive words holding every distinct query term the passage uses (two or more), or null: a sliding
+ * window over the words, linear in the passage.
+ */
+function spanOf(words: Word[], terms: string[]): { found: number; words: number } | null {
+  if (terms.length < 2) return null;
+  const at: number[] = [];
+  const kind: number[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const k = terms.indexOf(words[i].stem);
+    if (k >= 0) {
+      at.push(i);
+      kind.push(k);
+    }
+  }
+  const found = new Set(kind).size;
+  if (found < 2) return null;
+  const count = new Array<number>(terms.length).fill(0);
+  let have = 0;
+  let best = Infinity;
+  for (let hi = 0, lo = 0; hi < at.length; hi++) {
+    if (count[kind[hi]]++ === 0) have++;
+    while (have === found) {
+      best = Math.min(best, at[hi] - at[lo] + 1);
+      if (--count[kind[lo++]] === 0) have--;
+    }
+  }
+  return { found, words: best };
 }
 
 const URL = /\b(?:https?:\/\/|www\.)\S+/gi;

@@ -82,8 +82,21 @@ describe('what a passage does with the topic', () => {
     for (const q of ['pretraining', 'pre-training', 'pre training']) {
       const a = e.ask(q, { explain: true });
       expect(a.passages[0].id).toBe('thread:L1');
-      expect(a.passages[0].why).toMatchObject({ reads: ['definition'] });
+      expect(a.passages[0].why!.reads).toContain('definition');
     }
+  });
+
+  it('ranks the query’s words side by side above the same words spread over the passage', () => {
+    const e = engineOver([
+      'The hacking started late in the year, long after the team had written down the rules and the reward for each task.',
+      'The reward hacking started late in the year, long after the team had written down the rules for each task.',
+      pad,
+    ]);
+    const a = e.ask('reward hacking', { explain: true });
+    expect(a.passages.map((p) => p.id)).toEqual(['thread:L2', 'thread:L1']);
+    expect(a.passages[0].why!.bm25).toBe(a.passages[1].why!.bm25);
+    expect(a.passages[0].why!.reads).toEqual(['2 query words within 2']);
+    expect(a.passages[1].why!.reads![0]).toMatch(/^2 query words within 1\d$/);
   });
 
   it('says why a passage ranks where it does when asked (explain), and not otherwise', () => {
@@ -108,8 +121,9 @@ describe('the cases of the issue, on the bundled corpus', () => {
     expect(top).not.toContain('003_c6561a6e21d28fa3:L83');
   });
 
-  it('should labs filter AI discussion out of pretraining data: the "Should we filter out I Have No Mouth" paragraph is in the first five (it was 20th)', () => {
-    expect(ids(e, 'should labs filter AI discussion out of pretraining data', 5)).toContain('003_c6561a6e21d28fa3:L145');
+  // 5th before the query's words side by side counted (which lifts "… people should stop talking about AI …" above it).
+  it('should labs filter AI discussion out of pretraining data: the "Should we filter out I Have No Mouth" paragraph is in the first six (it was 20th)', () => {
+    expect(ids(e, 'should labs filter AI discussion out of pretraining data', 6)).toContain('003_c6561a6e21d28fa3:L145');
   });
 
   it('inoculation prompting: the critique after the definition is in the first three (it was not in the first 50); "the same prompt template" is not in the first five', () => {
@@ -134,7 +148,7 @@ describe('the cases of the issue, on the bundled corpus', () => {
     const r = crux(['--json', '--explain', '--limit', '3', 'inoculation prompting'], { cacheDir: tempDir() });
     expect(r.code).toBe(0);
     const why = new Map(JSON.parse(r.stdout).passages.map((p: { id: string; why: { reads?: string[] } }) => [p.id, p.why]));
-    expect(why.get('004_2d2d5e564d1d065e:L13')).toMatchObject({ reads: ['definition'] });
+    expect((why.get('004_2d2d5e564d1d065e:L13') as { reads: string[] }).reads).toContain('definition');
     expect(why.get('004_2d2d5e564d1d065e:L14')).toMatchObject({ bm25: 0, reads: ['follows a definition'] });
   });
 });
