@@ -192,7 +192,7 @@ function readPassage(c: RankCorpus, p: Passage, topic: Topic, compounds: Compoun
   else if (isAcknowledgement(text)) apply('acknowledgement', rankParams.acknowledgement);
   else {
     const words = withCompounds(wordsOf(p), compounds);
-    if (defines(words, topic)) apply('definition', 1 + rankParams.definition);
+    if (defines(text, words, topic)) apply('definition', 1 + rankParams.definition);
     const quoted = repliesByQuote(c, p).length;
     const replied = repliesTo(c, p);
     if (quoted) reads.push(`quoted by ${quoted}`);
@@ -268,11 +268,20 @@ function isAcknowledgement(text: string): boolean {
   return ACK.test(text) && text.split(/\s+/).length <= ACK_WORDS;
 }
 
+/** The punctuation an apposition opens with: a dash, a comma, a colon or a parenthesis. */
+const APPOSITION = /^\s*(?:-{2}|[—–,:(])\s*$/;
+const GLOSS_NOUN = /^(idea|claim|notion|view|theory|hypothesis|thesis|concept|belief|phenomenon)$/;
+
+/** "the idea that", "a claim that", "the notion of": words that open a gloss of what was just named. */
+function glosses(words: Word[], j: number): boolean {
+  return /^(the|a|an)$/.test(words[j].word) && GLOSS_NOUN.test(words[j + 1]?.word ?? '') && /^(that|of|where)$/.test(words[j + 2]?.word ?? '');
+}
+
 /**
  * Whether a passage defines the topic: "By hyperstition, I mean …", "hyperstition means …", "This is “inoculation
  * prompting”: …", "X refers to …".
  */
-function defines(words: Word[], topic: Topic): boolean {
+function defines(text: string, words: Word[], topic: Topic): boolean {
   for (let i = 0; i < words.length; i++) {
     if (!topic.terms.has(words[i].stem)) continue;
     const prev = words[i - 1]?.word;
@@ -286,6 +295,8 @@ function defines(words: Word[], topic: Topic): boolean {
     if (next === 'means' || next === 'refers' || (next && /^(is|are)$/.test(next) && words[j + 1]?.word === 'defined')) return true;
     // "This is “X”: …" — a name given to what was just described.
     if (prev === 'is' && /^(this|that)$/.test(words[i - 2]?.word ?? '') && words[j]?.brk) return true;
+    // "the theory of X-- the idea that …", "X (i.e. …)": an apposition that says what it is.
+    if (j < words.length && APPOSITION.test(text.slice(words[j - 1].end, words[j].start)) && (glosses(words, j) || (next === 'i' && words[j + 1]?.word === 'e'))) return true;
   }
   return false;
 }
