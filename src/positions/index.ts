@@ -16,7 +16,7 @@ import { clipText, termsOf } from '../core/text.ts';
 import { clearWords, sentenceRanges, wordsOf, type Word } from './words.ts';
 import { parseTopic, readStance, type Reading, type Topic } from './stance.ts';
 import { contentTerms, cosine, groupSides, vectorOf, type Group, type Member, type Vec } from './group.ts';
-import { original, quotedBy, replyAfter } from './quotes.ts';
+import { original, quotedBy, replyAfter, unsourcedQuote } from './quotes.ts';
 import { openingOf as replyOpening, type Opening } from './replies.ts';
 import { openingOf, quoteCue, sentenceAt } from './label.ts';
 import { exchangesFor } from './exchanges.ts';
@@ -121,6 +121,8 @@ export interface Item {
   from: number[];
   /** For "reply": how the reply meets the passage it answers (or is answered by), as written. */
   opening?: string;
+  /** For "reply" to a quote line whose source is not in the corpus: the line it answers, and the side that line takes. */
+  quoted?: { text: string; side: number };
   /** For "corrected": the community's correction. */
   correction?: Correction;
 }
@@ -295,6 +297,8 @@ function analyse(input: PositionInput): Analysis {
   const rel = input.relevant;
   const copied = partialCopies(rel.map((r) => r.passage));
   const present = new Set(rel.map((r) => r.passage));
+  /** Replies to quote lines whose source is not in the corpus: the side the quoted words take. */
+  const answering = new Map<Passage, { side: number; text: string }>();
   for (let k = 0; k < rel.length; k++) {
     let r = rel[k];
     // A quote line's words belong to the paragraph it quotes: that paragraph stands in for it (once).
@@ -306,6 +310,14 @@ function analyse(input: PositionInput): Analysis {
     }
     const text = r.passage.text;
     const words = wordsOf(r.passage);
+    // A quote line without its source in the corpus: the quoted words take a side only for the reply to them.
+    const reply = unsourcedQuote(corpus, r.passage);
+    if (reply) {
+      const said = readStance(text, topic, words);
+      const side = Math.abs(said.score) >= P.minCue && !torn(said) ? Math.sign(said.score * topic.direction) : 0;
+      if (side) answering.set(reply, { side, text });
+      continue;
+    }
     if (!isAbout(r.passage)) continue;
     // A passage whose sentences another relevant passage repeats in full (a partial copy) counts once, in the longer.
     if (copied.has(k)) continue;
@@ -322,7 +334,7 @@ function analyse(input: PositionInput): Analysis {
     const own = Math.abs(reading.score) >= needed && !torn(reading) ? Math.sign(reading.score * topic.direction) : 0;
     items.push({ r, reading, terms, vec, side: own, how: own ? 'own' : 'none', from: [] });
   }
-  replySides(items, corpus);
+  replySides(items, corpus, answering);
   // Short passages without cues of their own take the side their closest neighbours agree on. Not forum comments:
   // sharing words with a comment is no sign of sharing its side.
   for (const it of items) {
@@ -359,8 +371,13 @@ function analyse(input: PositionInput): Analysis {
  * side, one that opens by disagreeing ("I disagree", "No —", "Sure, but") the other; and a passage without a side of
  * its own takes one from a sided reply that plainly agrees or disagrees with it. Twice, so a side travels two hops.
  */
-function replySides(items: Item[], corpus: CorpusView): void {
+function replySides(items: Item[], corpus: CorpusView, answering: Map<Passage, { side: number; text: string }>): void {
   const at = new Map(items.map((it, i) => [original(corpus, it.r.passage).id, i]));
+  for (const it of items) {
+    const q = answering.get(original(corpus, it.r.passage));
+    const o = q && it.how === 'none' ? replyOpening(it.r.passage.text) : null;
+    if (o && q) Object.assign(it, { side: q.side * o.polarity, how: 'reply', from: [], opening: it.r.passage.text.slice(o.start, o.end), quoted: { text: clipText(q.text), side: q.side } });
+  }
   const links: Array<{ reply: number; claim: number; o: Opening; text: string }> = [];
   items.forEach((it, i) => {
     const p = it.r.passage;
@@ -437,10 +454,11 @@ function place(result: Analysis, input: PositionInput): void {
     return all ? a / all : 0;
   };
   groups = groups.filter((g) => g.members.reduce((s, i) => s + share(i, g.anchors), 0) / g.members.length >= P.tight);
-  // A side that makes no repeated point is one position on its own; one passage that states it plainly is enough.
+  // A side that makes no repeated point is one position on its own; one passage whose own words take it is enough
+  // (its reading already had to clear the bar for a side: a lone clear voice is still a side of the debate).
   for (const side of [1, -1]) {
     const mine = items.map((it, i) => (it.side === side ? i : -1)).filter((i) => i >= 0);
-    const plain = mine.some((i) => items[i].how === 'own' && items[i].reading.stated);
+    const plain = mine.some((i) => items[i].how === 'own');
     if ((mine.length >= P.minSide || plain) && !groups.some((g) => g.side === side)) groups.push({ side, members: mine, anchors: [] });
   }
   // Passages without a side that make the same point: shown as a group, without a verdict.
@@ -498,6 +516,8 @@ function toPosition(g: Group, items: Item[], topic: Topic, input: PositionInput,
         .slice(0, 3)
         .map((c) => `“${it.r.passage.text.slice(c.start, c.end)}”`);
       bits.push(`${sideName(g.side)}: it says ${said.join(', ')}`);
+    } else if (it.how === 'reply' && it.quoted) {
+      bits.push(`${sideName(g.side)}: it opens “${it.opening}” in reply to the line it quotes (“${it.quoted.text}”), which ${it.quoted.side === g.side ? 'takes this side' : 'takes the other side'}`);
     } else if (it.how === 'reply') {
       const other = items[it.from[0]].r.passage.id;
       bits.push(`${sideName(g.side)}: it opens “${it.opening}” in the reply between it and ${other}, which ${sideName(items[it.from[0]].side) === sideName(g.side) ? 'takes this side' : 'takes the other side'}`);

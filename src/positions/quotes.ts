@@ -3,6 +3,7 @@
 // came from, so a quote line is never evidence of its own; the line after it is the reply.
 // Copies (paragraphs repeated across files) are resolved to the first occurrence, whose text is the same.
 import type { Passage } from '../core/types.ts';
+import { openingOf } from './replies.ts';
 
 /** Longest line (in characters) that is read as a quote of another paragraph. */
 export const QUOTE_MAX = 320;
@@ -105,6 +106,22 @@ export function replyAfter(c: Corpus, q: Passage): Passage | null {
     if (!quotedBy(c, r) && !leadIn(r)) return r;
   }
   return null;
+}
+
+/** How a line ends when it is a sentence of its own writer's: pasted quotes are often cut before their full stop. */
+const ENDED = /[.!?…:;)\]"”’']$/;
+
+/**
+ * A quote line whose source is not in the corpus (a post that was not kept, or a sentence since edited): a short
+ * line, cut off without its full stop, answered on the very next line by a reply that opens by agreeing or
+ * disagreeing ("Simulator theory is straightforwardly incorrect as …" then "This doesn't mean anything, …"). Its
+ * words are the quoted writer's, not a side of the replier's. Returns the reply, or null.
+ */
+export function unsourcedQuote(c: Corpus, p: Passage): Passage | null {
+  if (!quoteShaped(p) || ENDED.test(p.text.trim()) || quotedBy(c, p)) return null;
+  const r = c.passages[p.ord + 1];
+  if (!r || !together(r, p) || quotedBy(c, r) || !openingOf(r.text)) return null;
+  return original(c, r);
 }
 
 /** Whether a passage, or the first occurrence it copies, is a quote line. */

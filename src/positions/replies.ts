@@ -12,7 +12,7 @@ export interface Opening {
 }
 
 const AGREE = /^(?:(?:yes|yeah|yep|agreed|exactly|absolutely|indeed|right|true|this|same|\+1)\b[,.!:;—–-]?|i (?:fully |strongly |completely |totally |mostly |basically )?agree\b(?! that)|i agree with (?:you|this|that|the (?:post|comment|op))\b|strongly agree\b|good point\b|well said\b)/i;
-const DISAGREE = /^(?:(?:no|nope|nah|wrong)\b\s*[,.!:;—–-]|i (?:strongly |mostly |somewhat |partly )?disagree\b|i don[’']?t (?:think so|agree|buy (?:it|this|that))\b|not really\b|not so\b|that[’']?s (?:not (?:true|right|correct)|false|wrong)\b|this is (?:not (?:true|right|correct)|false|wrong)\b|strongly disagree\b|i[’']?m not (?:convinced|sure that[’']?s right)\b)/i;
+const DISAGREE = /^(?:(?:no|nope|nah|wrong)\b\s*[,.!:;—–-]|i (?:strongly |mostly |somewhat |partly )?disagree\b|i don[’']?t (?:think so|agree|buy (?:it|this|that))\b|not really\b|not so\b|that[’']?s (?:not (?:true|right|correct)|false|wrong)\b|this is (?:not (?:true|right|correct)|false|wrong)\b|strongly disagree\b|i[’']?m not (?:convinced|sure that[’']?s right)\b|(?:this|that|it) (?:doesn[’']?t|does not) (?:mean anything|follow|make (?:any )?sense|hold up)\b|(?:this|that) makes no sense\b)/i;
 /** "Sure, but", "Yes, but", "I agree that X, but", "Fair, but", "Well, yes, but": conceding, then objecting. */
 const CONCEDE = /^(?:(?:well,? )?(?:sure|yes|yeah|true|fair|granted|agreed|ok|okay|right)(?: enough)?,? but\b|i agree (?:that |with )?[^.?!]{0,160}?,? but\b|(?:that[’']?s |this is )?(?:a )?fair (?:point|enough),? but\b)/i;
 

@@ -124,3 +124,43 @@ describe('abstaining when the words do not settle it', () => {
     expect(side(q, 'People should stop talking about AI risk discussion in public.')).toBe(0);
   });
 });
+
+describe('quote lines whose source is not in the corpus', () => {
+  const cache = mkdtempSync(join(tmpdir(), 'crux-unsourced-'));
+  afterAll(() => rmSync(cache, { recursive: true, force: true }));
+  const a = openEngine({ corpus: join(REPO_ROOT, 'test', 'fixtures', 'positions', 'unsourced'), cacheDir: cache }).ask('is tide theory correct');
+  const placed = (start: string) => a.positions.filter((p) => p.passages.some((h) => h.text.startsWith(start)));
+
+  it('does not place a line cut off without its full stop, answered by a disagreeing reply, as the replier’s side', () => {
+    expect(placed('Tide theory is straightforwardly incorrect')).toEqual([]);
+  });
+
+  it('gives the reply the other side of what the quoted line says, and says why', () => {
+    const [p] = placed('This doesn');
+    expect(p?.stance).toBe('yes');
+    const why = Object.values(p!.why ?? {}).find((w) => w.includes('in reply to the line it quotes'));
+    expect(why).toContain('“This doesn\'t mean anything”');
+  });
+
+  it('hears "This doesn’t mean anything", "That doesn’t follow" and "That makes no sense" as disagreeing', () => {
+    for (const t of ["This doesn't mean anything, it is semantics.", "That doesn't follow.", 'That makes no sense to me.']) expect(openingOf(t)?.polarity).toBe(-1);
+  });
+});
+
+describe('judgements of truth', () => {
+  it('reads "X is incomplete", "inaccurate", "invalid" as saying X is not a correct account', () => {
+    for (const w of ['incomplete', 'inaccurate', 'invalid']) expect(side('is simulator theory a correct way to understand LLMs', `Simulator theory is ${w} as models are trained to predict people.`)).toBe(-1);
+  });
+});
+
+describe('a lone clear voice', () => {
+  const cache = mkdtempSync(join(tmpdir(), 'crux-lone-'));
+  afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+  it('makes a side of one passage whose own words take it, even without stating it outright', () => {
+    const a = openEngine({ corpus: join(REPO_ROOT, 'test', 'fixtures', 'positions', 'lone'), cacheDir: cache }).ask('is tide theory correct');
+    const yes = a.positions.find((p) => p.stance === 'yes');
+    expect(yes?.passages.map((h) => h.text)).toEqual([expect.stringContaining('straightforwardly correct')]);
+    expect(a.positions.some((p) => p.stance === 'no')).toBe(false);
+  });
+});
