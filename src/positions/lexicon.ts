@@ -46,7 +46,8 @@ const BAD = words(`
   disagree doubt doubts skeptical sceptical against unhealthy suffering pain loss
   unsafe insecure inefficient ineffective counterproductive lazy unlikely impossible murder torture
   inhumane inhuman barbaric embarrassment chaos anarchy oppression disaster unstable irresponsible inadequate
-  stain drain exploitative risky selfish greedy immature destructive detrimental negative`);
+  stain drain exploitative risky selfish greedy immature destructive detrimental negative
+  incomplete inaccurate invalid unsound`);
 
 /**
  * Shifters: verbs that act on what follows. "reduces bullying" is good, "stifles creativity" bad: the sentence's
