@@ -26,9 +26,14 @@ const closeFd = new FinalizationRegistry<number>((fd) => {
   }
 });
 
+/** Passages read before the first sweep of collected ones (see get). */
+const SWEEP_FROM = 50_000;
+
 export class PassageStore {
   readonly length: number;
   private readonly cache = new Map<number, WeakRef<Passage>>();
+  /** Size of `cache` at which the entries of collected passages are next dropped. */
+  private sweepAt = SWEEP_FROM;
   private readonly sourceCache = new Map<number, SourceInfo>();
   private scratch = Buffer.alloc(0);
   private sourceTitles: SourceInfo[] | null = null;
@@ -86,7 +91,13 @@ export class PassageStore {
     const p = this.make(ord);
     this.cache.set(ord, new WeakRef(p));
     // Drop entries whose passages were collected, now and then, so the map does not grow with every passage ever read.
-    if (this.cache.size > 50_000) for (const [k, r] of this.cache) if (!r.deref()) this.cache.delete(k);
+    // Only once it has doubled since the last sweep: a WeakRef made or read holds its passage until the current task
+    // ends, so within one pass over many passages nothing is collected yet, and sweeping at every read past a fixed
+    // size made that pass quadratic (minutes for the autocomplete phrases of 100k passages).
+    if (this.cache.size > this.sweepAt) {
+      for (const [k, r] of this.cache) if (!r.deref()) this.cache.delete(k);
+      this.sweepAt = Math.max(SWEEP_FROM, 2 * this.cache.size);
+    }
     return p;
   }
 
