@@ -19,7 +19,8 @@
 // Extension benches (contract). Other parts of Crux add end-to-end figures in their own files, in scripts/ beside
 // this one: scripts/bench-<name>.{ts,mts,mjs,js}, e.g. bench-discord.ts, bench-slack.ts, bench-ops.ts, bench-formats.ts.
 // When such a file exists and exports a function named `bench`, this script runs it after the search bench, in a
-// child process of its own (node --expose-gc, tsx loaded, 5 minute limit), as
+// child process of its own (node --expose-gc, tsx loaded, a 5 minute limit unless the file declares its own on a line
+// `export const timeoutS = 1800`), as
 //   export async function bench(ctx: BenchContext): Promise<BenchRow[]>   (a plain BenchRow[] is fine too)
 // and prints the rows it returns as a table headed by <name>. A BenchRow is a flat object whose values are strings,
 // numbers, booleans or null; the columns are the union of the rows' keys, in first-seen order. Put units in the key

@@ -1,6 +1,6 @@
 // Extension benches: other parts of Crux add end-to-end figures as scripts/bench-<name>.{ts,mts,mjs,js} exporting
 // `bench(ctx)` (the contract is in scripts/bench.ts). Each runs in a child process of its own; its rows print as a table.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './paths.ts';
 import { table } from './report.ts';
@@ -9,6 +9,12 @@ import type { BenchContext, BenchRow } from './types.ts';
 
 /** Extension benches the README mentions: a missing one is reported rather than silently absent. */
 const EXPECTED = ['discord', 'slack', 'ops', 'formats', 'startup'];
+
+/** An extension's time limit: 5 minutes, or what it declares with `export const timeoutS = N` (read from its text). */
+function timeoutOf(file: string): number {
+  const m = /^export const timeoutS = (\d+)/m.exec(readFileSync(file, 'utf8'));
+  return m ? Number(m[1]) : 300;
+}
 
 export async function runExtensions(ctx: BenchContext, want: (name: string) => boolean, log: (s: string) => void): Promise<void> {
   const extFiles = readdirSync(join(ROOT, 'scripts'))
@@ -23,7 +29,7 @@ export async function runExtensions(ctx: BenchContext, want: (name: string) => b
     const res = await spawnChild<BenchRow[]>(
       'ext',
       { file: join(ROOT, 'scripts', f), ctx: JSON.stringify(ctx) },
-      { heapMb: 4096, timeoutS: 300, quick: ctx.quick, dir: ctx.dir },
+      { heapMb: 4096, timeoutS: timeoutOf(join(ROOT, 'scripts', f)), quick: ctx.quick, dir: ctx.dir },
     );
     console.log('');
     if (res.ok) {
