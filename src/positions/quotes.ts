@@ -58,6 +58,20 @@ function contains(c: Passage, q: Passage): boolean {
 
 const QUOTE_MARKS = `"'“”‘’«»`;
 
+/**
+ * Whether the passage at each corpus position could be a quote line (0 not read yet, 1 yes, 2 no), per corpus: the
+ * scan around a paragraph reads every passage within reach, so without this each ask made and read the same few
+ * hundred passages again for each of the paragraphs it ranks.
+ */
+const shapes = new WeakMap<Passage[], Uint8Array>();
+
+function shapedAt(c: Corpus, o: number): boolean {
+  let s = shapes.get(c.passages);
+  if (!s || s.length !== c.passages.length) shapes.set(c.passages, (s = new Uint8Array(c.passages.length)));
+  if (!s[o]) s[o] = quoteShaped(c.passages[o]) ? 1 : 2;
+  return s[o] === 1;
+}
+
 const sourceCache = new WeakMap<Passage, Passage | null>();
 const repliesCache = new WeakMap<Passage, Array<{ quote: Passage; reply: Passage }>>();
 
@@ -147,7 +161,7 @@ export function repliesByQuote(c: Corpus, source: Passage): Array<{ quote: Passa
     // lines with indexOf is cheaper than keying every short line of a file by its words first.
     const candidates: Passage[] = [];
     const last = Math.min(c.passages.length - 1, home.ord + REACH);
-    for (let o = Math.max(0, home.ord - REACH); o <= last; o++) if (quoteShaped(c.passages[o])) candidates.push(c.passages[o]);
+    for (let o = Math.max(0, home.ord - REACH); o <= last; o++) if (shapedAt(c, o)) candidates.push(c.passages[o]);
     for (const q of candidates) {
       if (q === home || !together(q, home) || !contains(home, q)) continue;
       if (quotedBy(c, q) !== original(c, home)) continue;

@@ -32,8 +32,22 @@ const SARCASM = [/\bhow dare\b/i, /\byeah,? right\b/i, /\boh sure\b/i, /\bI know
 /** Words that say the writer does not know (the clause after them states no side). */
 const UNSURE = [/\b(unclear|uncertain|unsure|not sure|not certain|don[’']?t know|no idea) (whether|if|that|how|what)\b/i, /\bit[’']?s possible that\b/i];
 
+/**
+ * Voices already read, by the sentence's first word: the words of a passage are kept (words.ts) and an answer reads
+ * the same sentences more than once (its positions, then the excerpts), and the voice does not depend on the topic.
+ */
+const read = new WeakMap<Word, { toks: Word[]; question: boolean; voice: Voice }>();
+
 /** Marks the words of one sentence (`toks`, offsets into `text`) with the weight of the writer's voice. */
 export function voiceOf(text: string, toks: Word[], question: boolean): Voice {
+  const had = toks.length ? read.get(toks[0]) : undefined;
+  if (had && had.question === question && had.toks.length === toks.length && had.toks[toks.length - 1] === toks[toks.length - 1]) return had.voice;
+  const voice = readVoice(text, toks, question);
+  if (toks.length) read.set(toks[0], { toks, question, voice });
+  return voice;
+}
+
+function readVoice(text: string, toks: Word[], question: boolean): Voice {
   const n = toks.length;
   const weight = new Float32Array(n).fill(1);
   const why: string[] = new Array(n).fill('');
