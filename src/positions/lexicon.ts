@@ -171,3 +171,25 @@ const TRUTH = new Set(
 export function judgesTruth(word: string): boolean {
   return TRUTH.has(word) || (word.endsWith('ly') && TRUTH.has(word.slice(0, -2))) || (word.endsWith('s') && TRUTH.has(word.slice(0, -1)));
 }
+
+/**
+ * Verbs that say the same of a subject, for reading a claim ("does X override Y" is also said as "X overpowers Y").
+ * Thesaurus classes of common verbs of claims (cause, outweigh, improve, worsen, reduce, increase, prevent, explain,
+ * support); no topic words. Only the claim's head word is matched by class; the rest of the claim by its own words.
+ */
+const SAME_SENSE = [
+  'cause causes caused causing produce produces produced drive drives driven trigger triggers triggered',
+  'override overrides overridden overriding overpower overpowers overpowered overpowering overwhelm overwhelms overwhelmed outweigh outweighs outweighed dominate dominates dominated supersede supersedes superseded overrule overrules overruled trump trumps trumped',
+  'improve improves improved improving enhance enhances enhanced boost boosts boosted',
+  'worsen worsens worsened degrade degrades degraded impair impairs impaired',
+  'reduce reduces reduced reducing decrease decreases decreased lower lowers lowered lessen lessens diminish diminishes diminished',
+  'increase increases increased increasing raise raises raised amplify amplifies amplified',
+  'prevent prevents prevented preventing avert averts averted forestall forestalls',
+  'explain explains explained explaining',
+  'support supports supported supporting substantiate substantiates substantiated corroborate corroborates corroborated back backs backed',
+].map((c) => new Set(words(c).map(termOf)));
+
+/** The index terms that say the same as a claim's head term (itself included). */
+export function sameSense(term: string): Set<string> {
+  return SAME_SENSE.find((c) => c.has(term)) ?? new Set([term]);
+}

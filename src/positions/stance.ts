@@ -1,7 +1,7 @@
 // Which side a passage takes on the topic, from cues in its own words: policy verbs aimed at the topic ("should
 // not abolish"), judging words ("harmful", "a real phenomenon"), shifters ("reduces bullying") and negation.
 import { isStopWord, termOf, tokenize, type Token } from '../core/text.ts';
-import { actionOf, isClauseBreak, isLink, isNegator, isProposer, isShifter, judgesTruth, verdictOf } from './lexicon.ts';
+import { actionOf, isClauseBreak, isLink, isNegator, isProposer, isShifter, judgesTruth, sameSense, verdictOf } from './lexicon.ts';
 import { BREAK, sentenceRanges, wordsOfText, type Word } from './words.ts';
 import { voiceOf } from './voice.ts';
 import { claimShape } from './claim.ts';
@@ -445,8 +445,9 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
     // in the claim's own clause ("post-training doesn't override the prior").
     if (topic.claim?.length) {
       const [head, ...rest] = topic.claim;
+      const heads = sameSense(head);
       for (let j = 0; j < toks.length; j++) {
-        if (toks[j].stem !== head || consumed[j] || toks[j].topic) continue;
+        if (!heads.has(toks[j].stem) || consumed[j] || toks[j].topic) continue;
         let subj = -1;
         for (let k = Math.max(0, j - CLAIM_REACH); k <= Math.min(toks.length - 1, j + CLAIM_REACH); k++) if (toks[k].named) subj = subj < 0 || Math.abs(k - j) < Math.abs(subj - j) ? k : subj;
         if (subj < 0) continue;
@@ -530,6 +531,8 @@ export function readStance(text: string, topic: Topic, words: Word[] = wordsOfTe
   // A long comment judges many things besides the topic: there only what it states of the topic itself counts.
   const kinds = cues.filter((c) => answers(topic, c, text));
   const counted = stated || text.length > LONG_TEXT ? kinds.filter((c) => c.kind !== 'judgement') : kinds;
-  const score = counted.reduce((s, c) => s + c.polarity * c.weight, 0);
+  // What the writer only concedes before turning to their point ("X is enough to …, but …") is no side on its own.
+  const conceded = counted.every((c) => c.note?.startsWith('conceded'));
+  const score = conceded ? 0 : counted.reduce((s, c) => s + c.polarity * c.weight, 0);
   return { score, cues: counted, mentions, stated };
 }

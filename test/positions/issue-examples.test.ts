@@ -36,6 +36,12 @@ describe('issue 12: sides a user can trust on the seed corpus', () => {
     expect(sides.size).toBeLessThanOrEqual(1);
   });
 
+  it('"is simulator theory a correct way to understand LLMs": the quote line "… straightforwardly incorrect" is on no side, and the reply "This doesn’t mean anything …" answering it is "yes"', () => {
+    const a = ask('is simulator theory a correct way to understand LLMs');
+    for (const p of holding(a, 'Simulator theory is straightforwardly incorrect')) expect(sided(p)).toBe(false);
+    expect(holding(a, 'prediction is simulation').map((p) => p.stance)).toEqual(['yes']);
+  });
+
   it('"RL causes sycophancy": "against" never holds "caused by RL", "for" never holds "turns out to be false"', () => {
     const a = ask('RL causes sycophancy');
     for (const p of holding(a, 'caused by RL')) expect(p.stance).not.toBe('against');

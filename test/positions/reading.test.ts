@@ -75,6 +75,19 @@ describe('the scope of a negation', () => {
   });
 });
 
+describe('a claim said in other words', () => {
+  it('reads a verb of the same sense as the claim’s own ("overpowers" for "override", "drives" for "cause")', () => {
+    const q = 'does post-training override pretraining priors';
+    expect(side(q, 'In my experience post-training overpowers the pretraining prior.')).toBe(1);
+    expect(side(q, 'The effect persists after further training, so post training is not overpowering a pretraining prior.')).toBe(-1);
+    expect(side('does RL cause sycophancy', 'I am fairly sure RL drives sycophancy in these models.')).toBe(1);
+  });
+
+  it('does not take a verb of another sense for the claim', () => {
+    expect(side('does post-training override pretraining priors', 'Post-training reshapes the pretraining prior a little.')).toBe(0);
+  });
+});
+
 describe('contrast is not denial', () => {
   it('does not read "A, not X" or "not X but A" as saying X is false', () => {
     expect(side('hyperstition', 'That is instrumental convergence, not hyperstition.')).toBe(0);
@@ -83,6 +96,12 @@ describe('contrast is not denial', () => {
 
   it('counts what follows "but" over what it concedes', () => {
     expect(side('is hyperstition real', 'Sure, the evidence is weak, but hyperstition is real.')).toBe(1);
+  });
+
+  it('takes no side from what is only conceded before "but", when what follows says nothing of the claim', () => {
+    const q = 'does post-training override pretraining priors';
+    expect(side(q, 'Post-training overrides the pretraining prior here, but that is little evidence about the cause.')).toBe(0);
+    expect(side(q, 'That is little evidence about the cause, but post-training overrides the pretraining prior.')).toBe(1);
   });
 });
 
