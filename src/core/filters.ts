@@ -122,15 +122,26 @@ export interface CorpusFields {
 
 /** One pass over the passages; the engine keeps the result, so a filtered query does not scan the corpus. */
 export function corpusFields(passages: Passage[]): CorpusFields {
-  const authors = new Set<string>();
-  let dated = false;
-  let scored = false;
-  for (const p of passages) {
-    if (p.source.author) authors.add(p.source.author);
-    dated ||= dateSpan(p.source.date) !== null;
-    scored ||= p.score != null;
+  const f = new FieldsFound();
+  for (const p of passages) f.add(p);
+  return f.fields();
+}
+
+/** corpusFields a passage at a time (the streaming indexer never holds every passage). */
+export class FieldsFound {
+  private readonly authors = new Set<string>();
+  private dated = false;
+  private scored = false;
+
+  add(p: Pick<Passage, 'source' | 'score'>): void {
+    if (p.source.author) this.authors.add(p.source.author);
+    this.dated ||= dateSpan(p.source.date) !== null;
+    this.scored ||= p.score != null;
   }
-  return { authors: [...authors], dated, scored };
+
+  fields(): CorpusFields {
+    return { authors: [...this.authors], dated: this.dated, scored: this.scored };
+  }
 }
 
 /**

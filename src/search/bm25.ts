@@ -1,7 +1,7 @@
 // A compact BM25 index over typed arrays: fast to build, to query, and to save and load as bytes.
 // Hand-written because it measurably beats MiniSearch on load time and tail latency (see npm run bench).
-import { eachIndexWord, indexTermOf } from '../core/text.ts';
-import { SortedStrings } from './strings.ts';
+import type { SortedStrings } from './strings.ts';
+import { Bm25Builder } from './bm25-build.ts';
 
 /** BM25 parameters: term-frequency saturation and length normalisation. */
 export const bm25Params = { k1: 1.2, b: 0.75 };
@@ -24,9 +24,6 @@ export interface ScoredDoc {
   score: number;
 }
 
-/** Postings gathered while building, in chunks (one growing array was copied at every doubling: GBs at 1M passages). */
-const CHUNK = 1 << 20;
-
 export class Bm25Index {
   readonly n: number;
   private readonly avgdl: number;
@@ -46,101 +43,12 @@ export class Bm25Index {
 
   /** Builds the index from document texts (document i is texts[i]). */
   static build(texts: readonly string[], onProgress?: (done: number) => void): Bm25Index {
-    return Bm25Index.buildFrom(texts.length, (doc) => texts[doc], onProgress);
-  }
-
-  /** Builds the index from `count` documents, asking for each text in turn (document i is text(i)). */
-  static buildFrom(count: number, text: (doc: number) => string, onProgress?: (done: number) => void): Bm25Index {
-    // Each distinct word is looked up once: its number, and the number of its index term (-1 for a stop word), so
-    // counting frequencies per passage is array work (per-word maps of strings were most of the build at 1M passages).
-    const wordIds = new Map<string, number>();
-    const wordTerm: number[] = [];
-    const wordDf: number[] = [];
-    const wordLastDoc: number[] = [];
-    const termId = new Map<string, number>();
-    const termTf: number[] = [];
-    const docLen = new Uint16Array(count);
-    // Per document, its distinct terms and their frequencies, in document order; sorted by term at the end.
-    const termChunks: Uint32Array[] = [];
-    const tfChunks: Uint16Array[] = [];
-    const docEnd = new Float64Array(count);
-    let n = 0;
-    const touched: number[] = [];
-    let doc = 0;
-    let len = 0;
-    const onWord = (w: string) => {
-      let id = wordIds.get(w);
-      if (id === undefined) {
-        id = wordTerm.length;
-        wordIds.set(w, id);
-        const t = indexTermOf(w);
-        let tid = -1;
-        if (t !== null) {
-          tid = termId.get(t) ?? -1;
-          if (tid < 0) {
-            termId.set(t, (tid = termTf.length));
-            termTf.push(0);
-          }
-        }
-        wordTerm.push(tid);
-        wordDf.push(0);
-        wordLastDoc.push(-1);
-      }
-      if (wordLastDoc[id] !== doc) {
-        wordLastDoc[id] = doc;
-        wordDf[id]++;
-      }
-      const t = wordTerm[id];
-      if (t < 0) return;
-      len++;
-      if (termTf[t]++ === 0) touched.push(t);
-    };
-    for (; doc < count; doc++) {
-      len = 0;
-      eachIndexWord(text(doc), onWord);
-      docLen[doc] = Math.min(len, 65535);
-      for (const t of touched) {
-        if (n === termChunks.length * CHUNK) {
-          termChunks.push(new Uint32Array(CHUNK));
-          tfChunks.push(new Uint16Array(CHUNK));
-        }
-        termChunks[n >>> 20][n & (CHUNK - 1)] = t;
-        tfChunks[n >>> 20][n & (CHUNK - 1)] = Math.min(termTf[t], 65535);
-        termTf[t] = 0;
-        n++;
-      }
-      touched.length = 0;
-      docEnd[doc] = n;
+    const b = new Bm25Builder();
+    for (let doc = 0; doc < texts.length; doc++) {
+      b.add(texts[doc]);
       if (onProgress && doc % 5000 === 4999) onProgress(doc + 1);
     }
-    // Terms in sorted order, so a saved index is searched as it lies (binary search, no hash map to rebuild).
-    const unsorted = [...termId.keys()];
-    termId.clear();
-    const terms = SortedStrings.sorted([...unsorted]);
-    const rank = new Uint32Array(unsorted.length);
-    {
-      const at = new Map<string, number>();
-      for (let t = 0; t < terms.length; t++) at.set(terms.get(t), t);
-      unsorted.forEach((t, id) => (rank[id] = at.get(t)!));
-    }
-    // Counting sort by term; documents stay in ascending order within each term.
-    const offsets = new Uint32Array(terms.length + 1);
-    for (let i = 0; i < n; i++) offsets[rank[termChunks[i >>> 20][i & (CHUNK - 1)]] + 1]++;
-    for (let t = 0; t < terms.length; t++) offsets[t + 1] += offsets[t];
-    const docs = new Uint32Array(n);
-    const tfs = new Uint16Array(n);
-    const next = offsets.slice(0, terms.length);
-    for (let doc = 0, i = 0; doc < count; doc++) {
-      for (const end = docEnd[doc]; i < end; i++) {
-        const at = next[rank[termChunks[i >>> 20][i & (CHUNK - 1)]]]++;
-        docs[at] = doc;
-        tfs[at] = tfChunks[i >>> 20][i & (CHUNK - 1)];
-      }
-    }
-    const words = SortedStrings.sorted([...wordIds.keys()]);
-    const df = new Uint32Array(words.length);
-    for (let w = 0; w < words.length; w++) df[w] = wordDf[wordIds.get(words.get(w))!];
-    return new Bm25Index({ terms, offsets, docs, tfs, docLen, words, wordDf: df });
+    return new Bm25Index(b.finish());
   }
 
   /** Term id of an index term, or -1. */

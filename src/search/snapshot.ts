@@ -40,10 +40,20 @@ type Kind = 'json' | 'u32' | 'u16' | 'f64' | 'bytes';
 type Section = { name: string; kind: Kind; offset: number; length: number };
 type Value = Uint8Array | Uint16Array | Uint32Array | Float64Array | unknown;
 
-/** The sections of a snapshot, in file order. `text` is the only one not read on load. */
-function sectionsOf(s: Snapshot): Array<[string, Kind, Value]> {
-  const p = s.store.s;
-  const d = s.index.data;
+/** What a snapshot file holds: the passages' sections, the BM25 index, and what the build reported. */
+export interface SnapshotParts {
+  fingerprint: string;
+  builtAt: string;
+  passages: PassageSections;
+  index: IndexData;
+  docPassage: Uint32Array;
+  problems: Problem[];
+}
+
+/** The sections of a snapshot, in file order. `text` (the passage texts) is last, and the only one not read on load. */
+function sectionsOf(s: SnapshotParts): Array<[string, Kind, Value]> {
+  const p = s.passages;
+  const d = s.index;
   return [
     ['problems', 'json', s.problems],
     ['facts', 'json', p.facts],
@@ -71,7 +81,6 @@ function sectionsOf(s: Snapshot): Array<[string, Kind, Value]> {
     ['wordEnds', 'u32', d.words.ends],
     ['wordDf', 'u32', d.wordDf],
     ['docPassage', 'u32', s.docPassage],
-    ['text', 'bytes', null],
   ];
 }
 
@@ -85,16 +94,30 @@ function groups(name: string, g: Groups): Array<[string, Kind, Value]> {
 
 /** Writes the snapshot atomically (temp file, then rename), so a crash never leaves a half-written index. */
 export function saveSnapshot(path: string, s: Snapshot): number {
-  const parts = sectionsOf(s).map(([name, kind, value]): [string, Kind, Uint8Array] => [name, kind, name === 'text' ? textOf(s.store) : bytes(kind, value)]);
+  const parts = { fingerprint: s.fingerprint, builtAt: s.builtAt, passages: s.store.s, index: s.index.data, docPassage: s.docPassage, problems: s.problems };
+  return writeSnapshot(path, parts, textOf(s.store)).bytes;
+}
+
+/**
+ * Writes a snapshot file atomically from its parts, the passage texts given as bytes or as the first `length` bytes
+ * of an open file (the streaming build writes them there as it reads). Returns the file's size and where the texts
+ * start in it.
+ */
+export function writeSnapshot(path: string, s: SnapshotParts, text: Uint8Array | { fd: number; length: number }): { bytes: number; textAt: number } {
+  const parts = sectionsOf(s).map(([name, kind, value]): [string, Kind, Uint8Array] => [name, kind, bytes(kind, value)]);
+  const textLength = text.length;
   const sections: Section[] = [];
   let offset = 0;
   for (const [name, kind, buf] of parts) {
     sections.push({ name, kind, offset, length: buf.length });
     offset += buf.length;
   }
-  const core: HeaderCore = { format: FORMAT_VERSION, fingerprint: s.fingerprint, builtAt: s.builtAt, size: offset, sections };
+  sections.push({ name: 'text', kind: 'bytes', offset, length: textLength });
+  const core: HeaderCore = { format: FORMAT_VERSION, fingerprint: s.fingerprint, builtAt: s.builtAt, size: offset + textLength, sections };
   let crc = crc32(coreText(core));
   for (const [, , buf] of parts) crc = more(crc, buf);
+  const chunks = 'fd' in text ? textChunks(text.fd, text.length) : () => [text];
+  for (const c of chunks()) crc = more(crc, c);
   const header = Buffer.from(JSON.stringify({ ...core, crc32: crc }));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length);
@@ -103,11 +126,31 @@ export function saveSnapshot(path: string, s: Snapshot): number {
   const fd = openSync(tmp, 'w');
   try {
     for (const buf of [Buffer.from(MAGIC), len, header, ...parts.map((p) => p[2])]) writeAll(fd, buf);
+    for (const c of chunks()) writeAll(fd, c);
   } finally {
     closeSync(fd);
   }
   renameSync(tmp, path);
-  return MAGIC.length + 4 + header.length + offset;
+  const base = MAGIC.length + 4 + header.length;
+  return { bytes: base + offset + textLength, textAt: base + offset };
+}
+
+/** The first `length` bytes of a file, a chunk at a time (the same buffer each time). */
+function textChunks(fd: number, length: number): () => Iterable<Uint8Array> {
+  return function* () {
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(length, 1)));
+    for (let pos = 0; pos < length; ) {
+      let got = 0;
+      const want = Math.min(buf.length, length - pos);
+      while (got < want) {
+        const n = readSync(fd, buf, got, want - got, pos + got);
+        if (n === 0) throw new Error('the texts file ended early');
+        got += n;
+      }
+      yield buf.subarray(0, got);
+      pos += got;
+    }
+  };
 }
 
 function writeAll(fd: number, buf: Uint8Array): void {

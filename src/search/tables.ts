@@ -15,12 +15,13 @@ export function hashString(s: string): number {
 export class HashTable {
   constructor(readonly slots: Uint32Array) {}
 
-  static build(count: number, keyOf: (i: number) => string): HashTable {
+  /** A table over entries 0..count-1 whose keys hash to hashes[i] (hashString), added in that order. */
+  static build(count: number, hashOf: (i: number) => number): HashTable {
     let size = 16;
     while (size < count * 2) size *= 2;
     const slots = new Uint32Array(size);
     for (let i = 0; i < count; i++) {
-      let s = hashString(keyOf(i)) & (size - 1);
+      let s = hashOf(i) & (size - 1);
       while (slots[s] !== 0) s = (s + 1) & (size - 1);
       slots[s] = i + 1;
     }
@@ -60,19 +61,22 @@ export class Groups {
     return this.values.subarray(g === 0 ? 0 : this.ends[g - 1], this.ends[g]);
   }
 
-  /** Groups from (key, value) pairs in the order given; values keep that order within a group. */
-  static of(pairs: Array<[number, number]>, dense: number | null): Groups {
-    const keyList = dense === null ? [...new Set(pairs.map((p) => p[0]))].sort((a, b) => a - b) : null;
-    const groupOf = keyList ? new Map(keyList.map((k, g) => [k, g])) : null;
+  /**
+   * Groups from (key, value) pairs in the order given (keys[i], values[i]); values keep that order within a group.
+   * `dense`: keys are 0..dense-1; null: groups only for the keys that occur.
+   */
+  static of(keys: Uint32Array, vals: Uint32Array, dense: number | null): Groups {
+    const keyList = dense === null ? Uint32Array.from(new Set(keys)).sort() : null;
+    const groupOf = (k: number) => (keyList ? search(keyList, k) : k);
     const count = keyList ? keyList.length : dense!;
     const ends = new Uint32Array(count);
-    for (const [k] of pairs) ends[groupOf ? groupOf.get(k)! : k]++;
+    for (const k of keys) ends[groupOf(k)]++;
     for (let g = 1; g < count; g++) ends[g] += ends[g - 1];
     const next = new Uint32Array(count);
     for (let g = 1; g < count; g++) next[g] = ends[g - 1];
-    const values = new Uint32Array(pairs.length);
-    for (const [k, v] of pairs) values[next[groupOf ? groupOf.get(k)! : k]++] = v;
-    return new Groups(ends, values, keyList ? Uint32Array.from(keyList) : null);
+    const values = new Uint32Array(vals.length);
+    for (let i = 0; i < keys.length; i++) values[next[groupOf(keys[i])]++] = vals[i];
+    return new Groups(ends, values, keyList);
   }
 
   /** Whether the arrays fit together (a saved index is checked before use). */
