@@ -38,46 +38,43 @@ const LINE_EVERY_MS = 2000;
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-/** Progress for one build: reading files (with records and records/s), then indexing passages (with passages/s). */
+/**
+ * Progress for one build: passages indexed (of those read so far, with passages/s), files and records read. The
+ * build reads and indexes as it goes (src/core/build.ts), so the total grows as files are read.
+ */
 function progress(io: IndexIo, tty: boolean, timing = { showAfterMs: SHOW_AFTER_MS, lineEveryMs: LINE_EVERY_MS }) {
   const t0 = performance.now();
   let bar: cliProgress.SingleBar | null = null;
-  let phase: 'reading' | 'indexing' | null = null;
-  let phaseStart = t0;
   let lastLine = t0;
   let printed = false;
-  const rate = (count: number) => {
-    const s = (performance.now() - phaseStart) / 1000;
-    return s > 0 ? Math.round(count / s) : 0;
-  };
-  const show = (p: 'reading' | 'indexing', done: number, total: number, extra: string) => {
+  let read = '';
+  const show = (done: number, total: number) => {
     const now = performance.now();
-    if (phase !== p) {
-      bar?.stop();
-      bar = null;
-      phase = p;
-      phaseStart = now;
-    }
+    const s = (now - t0) / 1000;
+    const extra = `${read}${n(s > 0 ? Math.round(done / s) : 0)} passages/s`;
     // Quick builds show nothing; a bar or lines appear once a build has taken a moment.
     if (now - t0 < timing.showAfterMs && !bar && !printed) return;
     if (tty) {
       if (!bar) {
         bar = new cliProgress.SingleBar(
-          { format: `${p.padEnd(8)} {bar} {value}/{total} {unit} | {extra}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
+          { format: 'indexing {bar} {value}/{total} passages | {extra}', stream: process.stderr, hideCursor: true, clearOnComplete: false },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(total, done, { unit: p === 'reading' ? 'files' : 'passages', extra });
+        bar.start(total, done, { extra });
       }
+      bar.setTotal(total);
       bar.update(done, { extra });
     } else if (now - lastLine >= timing.lineEveryMs || (done === total && printed)) {
       lastLine = now;
       printed = true;
-      io.err(`${p}: ${n(done)}/${n(total)} ${p === 'reading' ? 'files' : 'passages'}, ${extra}`);
+      io.err(`indexing: ${n(done)}/${n(total)} passages, ${extra}`);
     }
   };
   return {
-    onLoad: (done: number, total: number, records: number) => show('reading', done, total, `${n(records)} records, ${n(rate(records))} records/s`),
-    onProgress: (done: number, total: number) => show('indexing', done, total, `${n(rate(done))} passages/s`),
+    onLoad: (done: number, total: number, records: number) => {
+      read = `${n(done)}/${n(total)} files, ${n(records)} records, `;
+    },
+    onProgress: show,
     stop: () => {
       bar?.stop();
       bar = null;

@@ -1,7 +1,7 @@
 // The core: loads a corpus (from its saved index when fresh), and answers queries with passages, positions, exchanges.
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Answer, AskOptions, Passage, PassageHit, SourceInfo } from './types.ts';
 import type { Problem } from '../corpus/types.ts';
 import { listCorpusFiles, loadCorpus } from '../corpus/load.ts';
@@ -14,7 +14,8 @@ import { FORMAT_VERSION, loadSnapshot, saveSnapshot, SnapshotError, snapshotOf, 
 import { excerpt, EXCERPT_CHARS } from './excerpt.ts';
 import { cleanQuery, clipText, fold, printable, termOf } from './text.ts';
 import { corpusFields, describeFilters, hasFilters, mergeFilters, parseFilters, passageFilter, type CorpusFields, type Filters } from './filters.ts';
-import { UserError } from '../errors.ts';
+import { isUserError, UserError } from '../errors.ts';
+import { streamBuild } from './build.ts';
 import { findExchanges, findPositions, type CorpusView, type Relevant } from '../positions/index.ts';
 import { readStance } from '../positions/stance.ts';
 import { wordsOf } from '../positions/words.ts';
@@ -189,13 +190,24 @@ export function openEngine(opts: OpenOptions = {}): Engine {
   if (!snap) {
     // Incremental: what each unchanged file gave last time is kept beside the index (<index>.reads).
     const reads = opts.full ? undefined : fileReadCache(`${path}.reads`, JSON.stringify([FORMAT_VERSION, opts.format ?? null]));
-    snap = buildSnapshot(corpus, { ...opts, cache: reads });
-    if (reads) opts.onReads?.(reads.stats);
+    const fingerprint = corpusFingerprint(corpus, opts.format);
+    let unsaved: Error | null = null;
     try {
-      bytes = saveSnapshot(path, snap);
+      // Streamed into the saved file (src/core/build.ts): the corpus is never held whole.
+      mkdirSync(dirname(path), { recursive: true });
+      const built = streamBuild(corpus, path, { fingerprint, format: opts.format, cache: reads, onLoad: opts.onLoad, onProgress: opts.onProgress });
+      snap = built.snap;
+      bytes = built.bytes;
+      if (reads) opts.onReads?.(reads.stats);
       reads?.save();
     } catch (e) {
-      opts.onNotice?.(`Could not save the index to ${path} (${(e as Error).message}); it will be rebuilt next time.`);
+      if (!(e as NodeJS.ErrnoException).code || isUserError(e)) throw e;
+      unsaved = e as Error;
+    }
+    if (!snap) {
+      opts.onNotice?.(`Could not save the index to ${path} (${unsaved?.message}); it will be rebuilt next time.`);
+      // The file system refused the index (a read-only or missing cache folder): built in memory, as it was before.
+      snap = buildSnapshot(corpus, opts);
     }
   } else {
     try {

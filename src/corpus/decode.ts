@@ -27,7 +27,7 @@ export function decodeText(bytes: Uint8Array): Decoded {
 }
 
 /** Lines whose bytes are not valid UTF-8. A newline byte is never part of a multi-byte character, so lines decode alone. */
-function badUtf8Lines(bytes: Uint8Array): number[] {
+export function badUtf8Lines(bytes: Uint8Array): number[] {
   const out: number[] = [];
   for (let start = 0, line = 1; start <= bytes.length; line++) {
     let end = bytes.indexOf(0x0a, start);

@@ -1,14 +1,15 @@
 // Loads a corpus from files and folders: reads each supported file, segments, assigns ids, marks copies.
 import { closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { Passage, SourceInfo } from '../core/types.ts';
+import type { Passage } from '../core/types.ts';
 import type { Draft, FileInput, FolderRead, Problem } from './types.ts';
 import { readerFor, readers } from './formats/index.ts';
 import { linkQuotes } from './quotes.ts';
 import { decodeText, decodeWarnings } from './decode.ts';
+import { eachLines } from './lines.ts';
+import { jsonlLines } from './formats/jsonl.ts';
 import { signature, unchanged, type FileSig, type ReadCache } from './cache.ts';
-import { fold } from '../core/text.ts';
-import { windows } from './windows.ts';
+import { PassageMaker, seenInMemory } from './passages.ts';
 
 export interface LoadedFile {
   path: string;
@@ -144,13 +145,36 @@ export function readText(path: string): { text: string; warnings: Problem[] } | 
 
 /** Loads every supported file under the given paths. Problems are collected, never thrown. */
 export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Corpus {
+  const drafts: Array<Draft & { file: string }> = [];
+  const read = readCorpus(paths, opts, (batch) => {
+    for (const d of batch) drafts.push(d);
+  });
+  return { passages: toPassages(drafts), problems: read.problems, files: read.files };
+}
+
+/**
+ * A file at least this large, read as JSON Lines and not kept in the read cache, is read a chunk of lines at a time
+ * (readCorpus's `stream`), so its text is never one string.
+ */
+export const STREAM_BYTES = 16 * 2 ** 20;
+
+/**
+ * Reads every supported file under the given paths, handing over their drafts in corpus order, a batch at a time: a
+ * file's (or folder export's) drafts in one batch, or with `stream` a large JSON Lines file's in several. Two
+ * batches never share a source object. Problems are collected, never thrown. `streamBytes` and `chunkBytes` change
+ * what is streamed and how much is read at a time (tests).
+ */
+export function readCorpus(
+  paths: string | string[],
+  opts: LoadOptions & { stream?: boolean; streamBytes?: number; chunkBytes?: number },
+  emit: (drafts: Array<Draft & { file: string }>) => void,
+): { problems: Problem[]; files: LoadedFile[] } {
   const list = Array.isArray(paths) ? paths : [paths];
   const problems: Problem[] = [];
   const all = listCorpusFiles(list, problems);
   const files = opts.only ? all.filter((f) => opts.only!.includes(f)) : all;
   const roots = list.map((p) => resolve(p));
   const meta = readSourceMeta(all, problems);
-  const drafts: Array<Draft & { file: string }> = [];
   const loaded: LoadedFile[] = [];
   const relOf = (path: string) => {
     const root = roots.find((r) => path === r || path.startsWith(r + '/')) ?? dirname(path);
@@ -159,15 +183,18 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
   const folderReads = readFolders(files, roots, relOf, (path) => meta.get(path), opts.format, problems, opts.cache);
   let done = 0;
   let cachedBytes = 0;
-  const records = new Set<string>();
-  let lastRecords = 0;
-  const progress = () => {
-    if (!opts.onFile) return;
-    // Records: distinct record ids, or paragraphs for line-based files.
-    for (let i = lastRecords; i < drafts.length; i++) records.add(drafts[i].record ?? `${drafts[i].file}:${drafts[i].line}`);
-    lastRecords = drafts.length;
-    opts.onFile(done, files.length, records.size);
+  // Records read (for progress): drafts of one record, or one line, come together.
+  let records = 0;
+  let lastRecord = '';
+  const send = (batch: Array<Draft & { file: string }>) => {
+    for (const d of batch) {
+      const r = d.record ?? `${d.file}:${d.line}`;
+      if (r !== lastRecord) records++;
+      lastRecord = r;
+    }
+    if (batch.length) emit(batch);
   };
+  const progress = () => opts.onFile?.(done, files.length, records);
   for (const path of files) {
     if (done) progress();
     done++;
@@ -185,7 +212,7 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
             /* reported by the reader */
           }
         }
-        for (const d of fr.drafts) drafts.push({ ...d, file: d.file ?? rel });
+        send(fr.drafts.map((d) => ({ ...d, file: d.file ?? rel })));
       }
       continue;
     }
@@ -196,16 +223,28 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
       opts.cache!.set(path, hit);
       opts.cache!.stats.reused++;
       loaded.push({ path, size: hit.files[0].size, mtimeMs: hit.files[0].mtimeMs });
-      for (const d of hit.drafts) drafts.push(d);
+      send(hit.drafts);
       problems.push(...hit.problems);
       continue;
     }
+    let size = 0;
+    try {
+      size = statSync(path).size;
+    } catch {
+      /* reported when it is read */
+    }
+    // A large file the read cache will not keep may be read in chunks (only its first bytes are sniffed).
+    const streams =
+      opts.stream === true && size >= (opts.streamBytes ?? STREAM_BYTES) && !(opts.cache && cachedBytes + size <= (opts.cacheBytes ?? MAX_CACHED_BYTES)) && !startsUtf16(path);
     let sniffed: ReturnType<typeof readText> | null = null;
     let input: FileInput | null = null;
     const sniff = () => {
       if (!input) {
-        sniffed = readText(path);
-        input = { path, rel, text: 'text' in sniffed ? sniffed.text : '', meta: meta.get(path) };
+        if (streams) input = { path, rel, text: headOf(path, 128 * 1024) ?? '', meta: meta.get(path) };
+        else {
+          sniffed = readText(path);
+          input = { path, rel, text: 'text' in sniffed ? sniffed.text : '', meta: meta.get(path) };
+        }
       }
       return input;
     };
@@ -213,6 +252,30 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
     if (!reader) {
       problems.push({ file: path, message: 'unsupported file type; skipped' });
       continue;
+    }
+    if (streams && reader.name === 'jsonl') {
+      const fileProblems: Problem[] = [];
+      let count = 0;
+      const batch: Array<Draft & { file: string }> = [];
+      const line = jsonlLines(rel, meta.get(path)?.title, (p) => fileProblems.push({ ...p, file: p.file ?? path }), (d) => batch.push({ ...d, file: d.file ?? rel }));
+      const r = eachLines(path, (lines, first) => {
+        for (let i = 0; i < lines.length; i++) line(lines[i], first + i);
+        count += batch.length;
+        send(batch);
+        batch.length = 0;
+        progress();
+      }, opts.chunkBytes);
+      if (!('utf16' in r)) {
+        if ('error' in r) {
+          problems.push({ file: path, message: r.error });
+          continue;
+        }
+        loaded.push({ path, size, mtimeMs: statSync(path).mtimeMs });
+        problems.push(...decodeWarnings(path, { text: '', encoding: 'UTF-8', badLines: r.badLines }), ...fileProblems);
+        if (!count) problems.push({ file: path, message: 'no text found; nothing indexed' });
+        if (opts.cache) cachedBytes += size;
+        continue;
+      }
     }
     let file: FileInput;
     let warnings: Problem[] = [];
@@ -224,7 +287,7 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
         continue;
       }
     } else {
-      const r: ReturnType<typeof readText> = sniffed ?? readText(path);
+      const r: ReturnType<typeof readText> = (!streams && sniffed) || readText(path);
       if ('error' in r) {
         problems.push({ file: path, message: r.error });
         continue;
@@ -234,9 +297,9 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
     }
     const st = statSync(path);
     loaded.push({ path, size: st.size, mtimeMs: st.mtimeMs });
-    const before = drafts.length;
     const problemsBefore = problems.length;
     problems.push(...warnings);
+    const drafts: Array<Draft & { file: string }> = [];
     try {
       for (const d of reader.read(file, (p) => problems.push({ ...p, file: p.file ?? path }))) {
         drafts.push({ ...d, file: d.file ?? rel });
@@ -244,17 +307,18 @@ export function loadCorpus(paths: string | string[], opts: LoadOptions = {}): Co
     } catch (e) {
       problems.push({ file: path, message: `could not be read as ${reader.name} (${(e as Error).message}); skipped` });
     }
-    if (drafts.length === before) problems.push({ file: path, message: 'no text found; nothing indexed' });
+    if (!drafts.length) problems.push({ file: path, message: 'no text found; nothing indexed' });
+    send(drafts);
     if (opts.cache && (cachedBytes += st.size) <= (opts.cacheBytes ?? MAX_CACHED_BYTES)) {
       const sig = signature(path);
       if (sig) {
-        opts.cache.set(path, { files: [sig], meta: metaKey, drafts: drafts.slice(before), problems: problems.slice(problemsBefore) });
+        opts.cache.set(path, { files: [sig], meta: metaKey, drafts, problems: problems.slice(problemsBefore) });
         opts.cache.stats.parsed++;
       }
     }
   }
   progress();
-  return { passages: toPassages(drafts), problems, files: loaded };
+  return { problems, files: loaded };
 }
 
 /**
@@ -348,14 +412,28 @@ function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** The first 8 KB of a file as text (a character cut at the end is harmless for sniffing), or null. */
-function headOf(path: string): string | null {
+/** Whether a file starts with a UTF-16 byte-order mark (such a file is decoded whole). */
+function startsUtf16(path: string): boolean {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const buf = Buffer.alloc(8192);
+    const b = Buffer.alloc(2);
+    return readSync(fd, b, 0, 2, 0) === 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The first 8 KB (or `bytes`) of a file as text (a character cut at the end is harmless for sniffing), or null. */
+function headOf(path: string, bytes = 8192): string | null {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(bytes);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    if (buf.subarray(0, n).includes(0)) return null;
+    if (buf.subarray(0, Math.min(n, 8192)).includes(0)) return null;
     return buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
   } catch {
     return null;
@@ -367,42 +445,8 @@ function headOf(path: string): string | null {
 /** Turns drafts into passages: windows long paragraphs, assigns stable ids, marks copies by folded text. */
 export function toPassages(drafts: Array<Draft & { file: string }>): Passage[] {
   const out: Passage[] = [];
-  const firstByKey = new Map<string, string>();
-  const used = new Set<string>();
-  const counts = new Map<string, number>();
-  const quoted = new Map<number, string[]>();
-  for (const d of drafts) {
-    const pieces = windows(d.text);
-    pieces.forEach((text, k) => {
-      const base = d.record ? d.record : `${d.source.id}:L${d.line}`;
-      let id = pieces.length > 1 ? `${base}.${k + 1}` : base;
-      if (d.record && pieces.length === 1) {
-        // A record with several paragraphs: number them so each id stays unique.
-        const n = (counts.get(base) ?? 0) + 1;
-        counts.set(base, n);
-        if (n > 1) id = `${base}.${n}`;
-      }
-      while (used.has(id)) id += "'";
-      used.add(id);
-      const key = fold(text);
-      const dupOf = firstByKey.get(key) ?? null;
-      if (!dupOf) firstByKey.set(key, id);
-      out.push({
-        id,
-        text,
-        source: d.source as SourceInfo,
-        file: d.file,
-        line: d.line,
-        ord: out.length,
-        thread: d.thread ?? null,
-        parent: d.parent ?? null,
-        record: d.record ?? null,
-        score: d.score ?? null,
-        dupOf,
-      });
-      if (d.quoted?.length && k === 0) quoted.set(out.length - 1, d.quoted);
-    });
-  }
-  linkQuotes(out, quoted);
+  const maker = new PassageMaker(seenInMemory(), (p) => out.push(p));
+  for (const d of drafts) maker.add(d);
+  linkQuotes(out, maker.quoted);
   return out;
 }

@@ -1,7 +1,7 @@
 // JSON Lines: one record per post or comment, {"id","text","author"?,"title"?,"url"?,"date"?,"thread"?,"parent"?,"score"?}.
 import { basename, extname } from 'node:path';
 import { fileId } from '../ids.ts';
-import type { Draft, FormatReader } from '../types.ts';
+import type { Draft, FormatReader, ProblemSink } from '../types.ts';
 import { blocks } from '../paragraphs.ts';
 import { withoutQuotes } from '../quotes.ts';
 
@@ -11,33 +11,41 @@ export const jsonlReader: FormatReader = {
   name: 'jsonl',
   extensions: ['jsonl', 'ndjson'],
   read(file, problem) {
-    const name = basename(file.rel, extname(file.rel));
-    const fid = fileId(file.rel);
     const out: Draft[] = [];
-    file.text.split(/\r?\n/).forEach((raw, i) => {
-      const line = i + 1;
-      if (!raw.trim()) return;
-      let rec: unknown;
-      try {
-        rec = JSON.parse(raw);
-      } catch {
-        problem({ line, message: 'not valid JSON; line skipped' });
-        return;
-      }
-      if (!rec || typeof rec !== 'object' || Array.isArray(rec)) {
-        problem({ line, message: 'not a JSON object; line skipped' });
-        return;
-      }
-      const r = rec as Record<string, unknown>;
-      if (typeof r.text !== 'string' || !r.text.trim()) {
-        problem({ line, message: 'record has no "text"; skipped' });
-        return;
-      }
-      out.push(...recordDrafts(r, line, { id: `${fid}:${line}`, title: file.meta?.title ?? name }));
-    });
+    const lines = jsonlLines(file.rel, file.meta?.title, problem, (d) => out.push(d));
+    file.text.split(/\r?\n/).forEach((raw, i) => lines(raw, i + 1));
     return out;
   },
 };
+
+/**
+ * Reads JSON Lines one line at a time (the reader above, and the streaming indexer, which reads a large file in
+ * chunks): returns a function taking each line and its number, handing each paragraph's draft to `out`.
+ */
+export function jsonlLines(rel: string, title: string | undefined, problem: ProblemSink, out: (d: Draft) => void): (raw: string, line: number) => void {
+  const name = basename(rel, extname(rel));
+  const fid = fileId(rel);
+  return (raw, line) => {
+    if (!raw.trim()) return;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(raw);
+    } catch {
+      problem({ line, message: 'not valid JSON; line skipped' });
+      return;
+    }
+    if (!rec || typeof rec !== 'object' || Array.isArray(rec)) {
+      problem({ line, message: 'not a JSON object; line skipped' });
+      return;
+    }
+    const r = rec as Record<string, unknown>;
+    if (typeof r.text !== 'string' || !r.text.trim()) {
+      problem({ line, message: 'record has no "text"; skipped' });
+      return;
+    }
+    for (const d of recordDrafts(r, line, { id: `${fid}:${line}`, title: title ?? name })) out(d);
+  };
+}
 
 /**
  * The paragraphs of one record as drafts: its own words, blank-line separated, with the blockquotes they answer.
