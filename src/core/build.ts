@@ -96,7 +96,7 @@ function seenBy(enc: PassageEncoder): Seen {
       return r < 0 ? 0 : counts.get(r);
     },
     setCount: (record, n) => counts.set(enc.recordNumber(record), n),
-    firstWith: (key, id, ord) => texts.firstWith(key, ord),
+    firstWith: (text, id, ord) => texts.firstWith(text, ord),
   };
 }
 
@@ -108,15 +108,16 @@ class FoldedTexts {
 
   constructor(private readonly enc: PassageEncoder) {}
 
-  /** The id of the first passage whose folded text is `key`; undefined when there is none (then `ord` is it). */
-  firstWith(key: string, ord: number): string | undefined {
-    const h = hashString(key);
+  /** The id of the first passage whose text folds as `text` does; undefined when there is none (then `ord` is it). */
+  firstWith(text: string, ord: number): string | undefined {
+    const h = foldedHash(text);
+    let key: string | null = null;
     const mask = this.slots.length - 1;
     let s = h & mask;
     for (; this.slots[s] !== 0; s = (s + 1) & mask) {
       if (this.hashes[s] !== h) continue;
       const o = this.slots[s] - 1;
-      if (fold(this.enc.textAt(o)) === key) return this.enc.idAt(o);
+      if (fold(this.enc.textAt(o)) === (key ??= fold(text))) return this.enc.idAt(o);
     }
     this.slots[s] = ord + 1;
     this.hashes[s] = h;
@@ -137,6 +138,35 @@ class FoldedTexts {
       this.hashes[s] = hashes[i];
     }
   }
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * hashString(fold(text)) without making the folded string, for ASCII text (most of it): lower case, backticks as
+ * apostrophes, runs of white space as one space, none at either end (src/core/text.ts).
+ */
+export function foldedHash(text: string): number {
+  if (NOT_ASCII.test(text)) return hashString(fold(text));
+  let h = 0x811c9dc5;
+  let space = false;
+  let any = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) {
+      space = any;
+      continue;
+    }
+    if (space) {
+      h = Math.imul(h ^ 32, 0x01000193);
+      space = false;
+    }
+    if (c >= 65 && c <= 90) c += 32;
+    else if (c === 96) c = 39;
+    h = Math.imul(h ^ c, 0x01000193);
+    any = true;
+  }
+  return h >>> 0;
 }
 
 /**

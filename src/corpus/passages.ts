@@ -13,8 +13,8 @@ export interface Seen {
   /** Paragraphs (single-window drafts) of a record so far. */
   count(record: string): number;
   setCount(record: string, n: number): void;
-  /** The id of the first passage whose folded text is `key`, or undefined (then passage `ord` with `id` is it). */
-  firstWith(key: string, id: string, ord: number): string | undefined;
+  /** The id of the first passage whose text folds as `text` does, or undefined (then passage `ord` with `id` is it). */
+  firstWith(text: string, id: string, ord: number): string | undefined;
 }
 
 /** Seen in maps and sets: what toPassages uses for the passages of a file, a record, or a test. */
@@ -27,7 +27,8 @@ export function seenInMemory(): Seen {
     addId: (id) => void used.add(id),
     count: (r) => counts.get(r) ?? 0,
     setCount: (r, n) => void counts.set(r, n),
-    firstWith(key, id) {
+    firstWith(text, id) {
+      const key = fold(text);
       const first = firstByKey.get(key);
       if (first === undefined) firstByKey.set(key, id);
       return first;
@@ -59,7 +60,7 @@ export class PassageMaker {
       }
       while (this.seen.hasId(id)) id += "'";
       const ord = this.made++;
-      const dupOf = this.seen.firstWith(fold(text), id, ord) ?? null;
+      const dupOf = this.seen.firstWith(text, id, ord) ?? null;
       if (d.quoted?.length && k === 0) this.quoted.set(ord, d.quoted);
       this.emit({
         id,

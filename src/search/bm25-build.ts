@@ -3,6 +3,7 @@
 // array was copied at every doubling (GBs at 1M passages), and a million small arrays cost more than their numbers.
 import { eachIndexWord, indexTermOf } from '../core/text.ts';
 import { SortedStrings } from './strings.ts';
+import { hashString } from './tables.ts';
 import type { IndexData } from './bm25.ts';
 
 const CHUNK = 1 << 20;
@@ -11,6 +12,7 @@ export class Bm25Builder {
   // Each distinct word is looked up once: its number, and the number of its index term (-1 for a stop word), so
   // counting frequencies per passage is array work (per-word maps of strings were most of the build at 1M passages).
   private readonly wordIds = new Map<string, number>();
+  private readonly words: string[] = [];
   private readonly wordTerm: number[] = [];
   private readonly wordDf: number[] = [];
   private readonly wordLastDoc: number[] = [];
@@ -25,9 +27,17 @@ export class Bm25Builder {
   private readonly touched: number[] = [];
   private doc = 0;
   private len = 0;
+  /** The same words by the hash of their text (hashString), for the ASCII path, which finds a word without slicing it. */
+  private slots = new Uint32Array(1 << 16);
+  private readonly wordHash: number[] = [];
   private readonly onWord = (w: string) => {
     let id = this.wordIds.get(w);
-    if (id === undefined) id = this.newWord(w);
+    if (id === undefined) id = this.newWord(w, hashString(w));
+    this.count1(id);
+  };
+
+  /** Counts one occurrence of word `id` in the current document. */
+  private count1(id: number): void {
     if (this.wordLastDoc[id] !== this.doc) {
       this.wordLastDoc[id] = this.doc;
       this.wordDf[id]++;
@@ -36,16 +46,35 @@ export class Bm25Builder {
     if (t < 0) return;
     this.len++;
     if (this.termTf[t]++ === 0) this.touched.push(t);
-  };
+  }
+
+  /** `ascii: false` reads every text word by word with eachIndexWord (tests compare the two ways). */
+  constructor(private readonly ascii = true) {}
 
   /** Documents added so far. */
   get count(): number {
     return this.doc;
   }
 
-  private newWord(w: string): number {
+  private newWord(w: string, hash: number): number {
     const id = this.wordTerm.length;
     this.wordIds.set(w, id);
+    this.wordHash.push(hash);
+    this.words.push(w);
+    let mask = this.slots.length - 1;
+    if ((id + 1) * 2 > this.slots.length) {
+      // Rehash into a table twice the size.
+      this.slots = new Uint32Array(this.slots.length * 2);
+      mask = this.slots.length - 1;
+      for (let k = 0; k < id; k++) {
+        let s = this.wordHash[k] & mask;
+        while (this.slots[s] !== 0) s = (s + 1) & mask;
+        this.slots[s] = k + 1;
+      }
+    }
+    let s = hash & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = id + 1;
     const t = indexTermOf(w);
     let tid = -1;
     if (t !== null) {
@@ -68,7 +97,8 @@ export class Bm25Builder {
       this.docEnd = grow(this.docEnd, new Float64Array(this.doc * 2));
     }
     this.len = 0;
-    eachIndexWord(text, this.onWord);
+    if (!this.ascii || NOT_ASCII.test(text)) eachIndexWord(text, this.onWord);
+    else this.addAscii(text);
     this.docLen[this.doc] = Math.min(this.len, 65535);
     const { termTf, termChunks, tfChunks } = this;
     for (const t of this.touched) {
@@ -84,6 +114,62 @@ export class Bm25Builder {
     this.touched.length = 0;
     this.docEnd[this.doc] = this.n;
     this.doc++;
+  }
+
+  /**
+   * eachIndexWord for ASCII text, without making a string per word: a word (a run of letters and digits) is hashed
+   * as it is read, lower-cased, and found by comparing it with the word of that hash. Hyphenated compounds ("pre-
+   * training": parts joined by single hyphens, 2 to 4 of them) are counted after their parts, as eachIndexWord does.
+   */
+  private addAscii(text: string): void {
+    const len = text.length;
+    let prevEnd = -2;
+    let first = 0;
+    let parts = 0;
+    for (let i = 0; i < len; ) {
+      let c = text.charCodeAt(i);
+      if (!isAlnum(c)) {
+        i++;
+        continue;
+      }
+      const start = i;
+      let h = 0x811c9dc5;
+      while (i < len && isAlnum((c = text.charCodeAt(i)))) {
+        h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 0x01000193);
+        i++;
+      }
+      if (start === prevEnd + 1 && text.charCodeAt(prevEnd) === 0x2d) parts++;
+      else {
+        if (parts >= 2 && parts <= COMPOUND_PARTS) this.onWord(text.slice(first, prevEnd).toLowerCase());
+        first = start;
+        parts = 1;
+      }
+      prevEnd = i;
+      this.count1(this.wordAt(text, start, i, h >>> 0));
+    }
+    if (parts >= 2 && parts <= COMPOUND_PARTS) this.onWord(text.slice(first, prevEnd).toLowerCase());
+  }
+
+  /** The id of the lower-cased word text[start..end) whose hash is `hash`, made when new. */
+  private wordAt(text: string, start: number, end: number, hash: number): number {
+    const mask = this.slots.length - 1;
+    const n = end - start;
+    for (let s = hash & mask; this.slots[s] !== 0; s = (s + 1) & mask) {
+      const id = this.slots[s] - 1;
+      if (this.wordHash[id] !== hash) continue;
+      const w = this.words[id];
+      if (w.length !== n) continue;
+      let k = 0;
+      while (k < n) {
+        const c = text.charCodeAt(start + k);
+        if (w.charCodeAt(k) !== (c >= 65 && c <= 90 ? c + 32 : c)) break;
+        k++;
+      }
+      if (k === n) return id;
+    }
+    const w = text.slice(start, end).toLowerCase();
+    // A word first met in non-ASCII text is in the map too (its hash is the same).
+    return this.wordIds.get(w) ?? this.newWord(w, hash);
   }
 
   /** The index's arrays (the builder is spent afterwards). */
@@ -132,6 +218,13 @@ export class Bm25Builder {
 }
 
 const EMPTY32 = new Uint32Array(0);
+const NOT_ASCII = /[^\x00-\x7f]/;
+/** Longest hyphenated chain read as one compound, as in eachIndexWord (src/core/text.ts). */
+const COMPOUND_PARTS = 4;
+
+function isAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
 const EMPTY16 = new Uint16Array(0);
 
 function grow<T extends Uint16Array | Float64Array>(from: T, to: T): T {
