@@ -41,7 +41,7 @@ const WORD_START = /[\p{L}\p{N}]/uy;
 const WORD_REST = /[\p{L}\p{N}\p{M}]/uy;
 
 /** Code units of a word character at i (2 outside the BMP), 0 if none; ASCII without a regex. */
-function wordCharAt(text: string, i: number, rest: boolean): number {
+export function wordCharAt(text: string, i: number, rest: boolean): number {
   const c = text.charCodeAt(i);
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ? 1 : 0;
   const re = rest ? WORD_REST : WORD_START;
@@ -68,7 +68,7 @@ export function eachWord(text: string, fn: (word: string, start: number, end: nu
   }
 }
 
-function foldWord(w: string): string {
+export function foldWord(w: string): string {
   return (/[^\x00-\x7f]/.test(w) ? w.normalize('NFKC') : w).toLowerCase();
 }
 

@@ -1,7 +1,7 @@
 // Builds the BM25 index's arrays one document at a time, so a build never needs every text at once (the streaming
 // indexer hands documents over as it reads them). Postings are gathered in fixed chunks of typed arrays: one growing
 // array was copied at every doubling (GBs at 1M passages), and a million small arrays cost more than their numbers.
-import { eachIndexWord, indexTermOf } from '../core/text.ts';
+import { eachIndexWord, foldWord, indexTermOf, isHyphen, wordCharAt } from '../core/text.ts';
 import { SortedStrings } from './strings.ts';
 import { hashString } from './tables.ts';
 import type { IndexData } from './bm25.ts';
@@ -48,8 +48,8 @@ export class Bm25Builder {
     if (this.termTf[t]++ === 0) this.touched.push(t);
   }
 
-  /** `ascii: false` reads every text word by word with eachIndexWord (tests compare the two ways). */
-  constructor(private readonly ascii = true) {}
+  /** `fast: false` reads every text with eachIndexWord, a string per word (tests compare the two ways). */
+  constructor(private readonly fast = true) {}
 
   /** Documents added so far. */
   get count(): number {
@@ -97,8 +97,8 @@ export class Bm25Builder {
       this.docEnd = grow(this.docEnd, new Float64Array(this.doc * 2));
     }
     this.len = 0;
-    if (!this.ascii || NOT_ASCII.test(text)) eachIndexWord(text, this.onWord);
-    else this.addAscii(text);
+    if (this.fast) this.addWords(text);
+    else eachIndexWord(text, this.onWord);
     this.docLen[this.doc] = Math.min(this.len, 65535);
     const { termTf, termChunks, tfChunks } = this;
     for (const t of this.touched) {
@@ -117,37 +117,63 @@ export class Bm25Builder {
   }
 
   /**
-   * eachIndexWord for ASCII text, without making a string per word: a word (a run of letters and digits) is hashed
-   * as it is read, lower-cased, and found by comparing it with the word of that hash. Hyphenated compounds ("pre-
-   * training": parts joined by single hyphens, 2 to 4 of them) are counted after their parts, as eachIndexWord does.
+   * eachIndexWord without making a string per word: an ASCII word (a run of letters and digits) is hashed as it is
+   * read, lower-cased, and found by comparing it with the word of that hash; a word with other characters is cut and
+   * folded as eachIndexWord does. Hyphenated compounds ("pre-training": parts joined by single hyphens, 2 to 4 of
+   * them) are counted after their parts, as eachIndexWord counts them.
    */
-  private addAscii(text: string): void {
+  private addWords(text: string): void {
     const len = text.length;
     let prevEnd = -2;
-    let first = 0;
     let parts = 0;
+    const chain = this.chain;
     for (let i = 0; i < len; ) {
       let c = text.charCodeAt(i);
-      if (!isAlnum(c)) {
+      let n = c < 128 ? (isAlnum(c) ? 1 : 0) : wordCharAt(text, i, false);
+      if (!n) {
         i++;
         continue;
       }
       const start = i;
+      let ascii = c < 128;
       let h = 0x811c9dc5;
-      while (i < len && isAlnum((c = text.charCodeAt(i)))) {
-        h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 0x01000193);
-        i++;
+      if (ascii) h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 0x01000193);
+      i += n;
+      while (i < len) {
+        c = text.charCodeAt(i);
+        if (c < 128) {
+          if (!isAlnum(c)) break;
+          h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 0x01000193);
+          i++;
+        } else {
+          n = wordCharAt(text, i, true);
+          if (!n) break;
+          ascii = false;
+          i += n;
+        }
       }
-      if (start === prevEnd + 1 && text.charCodeAt(prevEnd) === 0x2d) parts++;
+      if (start === prevEnd + 1 && isHyphen(text.charCodeAt(prevEnd))) parts++;
       else {
-        if (parts >= 2 && parts <= COMPOUND_PARTS) this.onWord(text.slice(first, prevEnd).toLowerCase());
-        first = start;
+        if (parts >= 2 && parts <= COMPOUND_PARTS) this.compound(text, parts);
         parts = 1;
       }
+      chain[(parts - 1) * 2] = start;
+      chain[(parts - 1) * 2 + 1] = i;
       prevEnd = i;
-      this.count1(this.wordAt(text, start, i, h >>> 0));
+      if (ascii) this.count1(this.wordAt(text, start, i, h >>> 0));
+      else this.onWord(foldWord(text.slice(start, i)));
     }
-    if (parts >= 2 && parts <= COMPOUND_PARTS) this.onWord(text.slice(first, prevEnd).toLowerCase());
+    if (parts >= 2 && parts <= COMPOUND_PARTS) this.compound(text, parts);
+  }
+
+  /** Where the parts of the hyphenated chain being read start and end (the first COMPOUND_PARTS of them). */
+  private readonly chain = new Uint32Array(COMPOUND_PARTS * 2 + 2);
+
+  /** Counts a compound: its folded parts joined by "-". */
+  private compound(text: string, parts: number): void {
+    let w = '';
+    for (let k = 0; k < parts; k++) w += (k ? '-' : '') + foldWord(text.slice(this.chain[k * 2], this.chain[k * 2 + 1]));
+    this.onWord(w);
   }
 
   /** The id of the lower-cased word text[start..end) whose hash is `hash`, made when new. */
@@ -218,7 +244,6 @@ export class Bm25Builder {
 }
 
 const EMPTY32 = new Uint32Array(0);
-const NOT_ASCII = /[^\x00-\x7f]/;
 /** Longest hyphenated chain read as one compound, as in eachIndexWord (src/core/text.ts). */
 const COMPOUND_PARTS = 4;
 

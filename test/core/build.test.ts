@@ -90,6 +90,15 @@ describe('The streaming index build', () => {
     const texts = ['Plain words.', '  Leading and trailing  ', 'Tabs\tand\nnew\r\nlines', 'Back`ticks` and CAPS', '', ' ', 'It’s “curly”', 'café'];
     for (const t of texts) expect(foldedHash(t), JSON.stringify(t)).toBe(hashString(fold(t)));
     expect(foldedHash('a b')).not.toBe(foldedHash('ab'));
+    // Random strings of ASCII, typographic punctuation, arrows, and what folds with its neighbours (marks, ´, ligatures).
+    const chars = [' ', '\t', '\n', 'a', 'B', '`', "'", '-', ...Array.from({ length: 0x50 }, (_, i) => String.fromCharCode(0x2010 + i))];
+    chars.push(...Array.from({ length: 0x70 }, (_, i) => String.fromCharCode(0x2190 + i)), '´', 'é', 'e\u0301', 'Σ', '\u00a0', '\u2028', '\u0338', 'ﬁ');
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % chars.length;
+    for (let t = 0; t < 20_000; t++) {
+      const s = Array.from({ length: t % 8 }, () => chars[next()]).join('');
+      expect(foldedHash(s), JSON.stringify(s)).toBe(hashString(fold(s)));
+    }
   });
 
   it('splits a file into the lines and bad-byte lines reading it whole gives, whatever the chunk size', () => {
