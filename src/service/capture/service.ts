@@ -221,7 +221,12 @@ export function captureService(o: CaptureOptions): CaptureService {
     },
     async purge(platform, community, chs) {
       const c = communityKey(platform, community);
-      const changes = await write(chs.map((channel) => ({ op: 'purge', c, channel })));
+      // Only channels that gave something (a deleted channel Crux never captured writes nothing, and compacts nothing).
+      const s = state.communities.get(c);
+      const held = new Set([...(s?.messages.values() ?? [])].map((m) => m.channel));
+      const todo = chs.filter((ch) => held.has(ch) || s?.backfills.has(ch));
+      if (!todo.length) return 0;
+      const changes = await write(todo.map((channel) => ({ op: 'purge', c, channel })));
       await compact();
       return changes.reduce((n, ch) => n + ch.removed.length, 0);
     },

@@ -163,6 +163,23 @@ describe('forget-me and purge', () => {
     expect(await capture.purge('discord', 'G1', ['C1'])).toBe(1);
     expect(quoted(capture.engineFor('discord', 'G1', base), 'shard theory')).toEqual(['Shard theory in the second channel.']);
   });
+
+  it('purge of a channel that gave nothing (a deleted channel never captured) writes nothing to the log', async () => {
+    const log = memoryCaptureLog();
+    const { capture, store, base } = await started({ log });
+    await captureOn(store, base, 'G1', 'C1');
+    await capture.message('discord', 'G1', message({ channel: 'C1', text: 'Shard theory in the first channel.' }));
+    const entries = async () => {
+      let n = 0;
+      await log.replay(() => n++);
+      return n;
+    };
+    const before = await entries();
+    expect(await capture.purge('discord', 'G1', ['C9'])).toBe(0);
+    expect(await entries()).toBe(before);
+    expect(await capture.purge('discord', 'G1', ['C9', 'C1'])).toBe(1);
+    expect(await entries()).toBe(0);
+  });
 });
 
 describe('the capture log', () => {
