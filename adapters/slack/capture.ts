@@ -11,8 +11,11 @@ type Log = { info(msg: string, extra?: object): void; warn(msg: string, extra?: 
 
 /** Scopes capture needs (besides those of /crux): reading channels' messages and names. */
 export const CAPTURE_SCOPES = ['channels:history', 'groups:history', 'channels:read', 'groups:read'];
-/** Events capture subscribes to: messages in public and private channels. */
-export const CAPTURE_EVENTS = ['message.channels', 'message.groups'];
+/**
+ * Events capture subscribes to: messages in public and private channels, and those channels' deletion (Slack sends no
+ * message_deleted for the messages of a deleted channel).
+ */
+export const CAPTURE_EVENTS = ['message.channels', 'message.groups', 'channel_deleted', 'group_deleted'];
 
 /** Message subtypes that carry what a person wrote (as in exports); the rest are joins, topics, bots… */
 const SPOKEN = new Set(['', 'thread_broadcast', 'me_message', 'file_share']);
@@ -223,5 +226,17 @@ export function slackCapture(app: App, service: CaptureService, o: SlackCaptureO
       o.log.error(`slack: capturing a message failed: ${(err as Error).message}`, { channel: e.channel });
     }
   });
+  // A deleted channel takes its messages with it: what capture took from it goes too.
+  const channelGone = async ({ event, body }: { event: { channel?: string }; body: unknown }) => {
+    const team = (body as { team_id?: string }).team_id ?? o.team;
+    if (!event.channel) return;
+    try {
+      await service.purge('slack', team, [event.channel]);
+    } catch (err) {
+      o.log.error(`slack: removing what a deleted channel gave failed: ${(err as Error).message}`, { channel: event.channel });
+    }
+  };
+  app.event('channel_deleted', channelGone);
+  app.event('group_deleted', channelGone);
   return capture;
 }

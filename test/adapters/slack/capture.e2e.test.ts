@@ -249,6 +249,22 @@ describe('capture on Slack', () => {
     expect(await ask(h, 'quokka')).toEqual(['Quokka, still captured.']);
   });
 
+  it('removes what a channel gave when the channel is deleted (Slack sends no deletion per message then)', async () => {
+    const h = await started();
+    h.fake.channel(DEBATES, 'debates');
+    h.fake.channel(RANDOM, 'random', { is_private: true });
+    await config(h, '#debates #random');
+    await h.send.event(messageEvents.posted(DEBATES, { user: 'U0BOB', text: 'Quokka in debates.', ts: h.fake.ts() }));
+    await h.send.event(messageEvents.posted(RANDOM, { user: 'U0BOB', text: 'Quokka in random.', ts: h.fake.ts() }));
+    await h.send.event(messageEvents.posted(RANDOM, { user: 'U0BOB', text: 'Quokka in random again.', ts: h.fake.ts() }));
+    await captured(3);
+    await h.send.event({ type: 'channel_deleted', channel: DEBATES, event_ts: h.fake.ts() });
+    await captured(2);
+    expect((await ask(h, 'quokka')).sort()).toEqual(['Quokka in random again.', 'Quokka in random.']);
+    await h.send.event({ type: 'group_deleted', channel: RANDOM, event_ts: h.fake.ts() });
+    await captured(0);
+  });
+
   it('gives each odd event its outcome: no text, huge, unknown or turned-off channels, Crux itself, and events out of order', async () => {
     const h = await started();
     h.fake.channel(DEBATES, 'debates');

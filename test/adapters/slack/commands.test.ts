@@ -51,7 +51,7 @@ describe('the Slack app manifest', () => {
     expect(m.features.shortcuts).toEqual([{ name: 'Find the crux', type: 'message', callback_id: 'find-crux', description: 'Find the passages and positions that bear on this message' }]);
     // Live capture reads the channels turned on (history, names) and who wrote (users:read, also for admins).
     expect(m.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'commands', 'groups:history', 'groups:read', 'users:read']);
-    expect(m.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.channels', 'message.groups']);
+    expect(m.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.channels', 'message.groups', 'channel_deleted', 'group_deleted']);
     expect(m.settings.socket_mode_enabled).toBe(true);
     expect(m.settings.interactivity.is_enabled).toBe(true);
   });
