@@ -114,7 +114,8 @@ describe('capture on Discord', () => {
   it('pages through a long history 100 messages at a time, newest first, and stops at the most wanted', async () => {
     const b = await started({ env: { CRUX_CAPTURE_MESSAGES: '150' } });
     for (let i = 0; i < 250; i++) b.fake.past(DEBATES, `Paged message number ${i} about quokkas.`, { ageMs: DAY - i * 1_000 });
-    expect(await config(b, `<#${DEBATES}>`)).toMatch(/up to 150 messages each/);
+    // (The channel given by its id.)
+    expect(await config(b, DEBATES)).toMatch(/Capturing #debates.*\n.*up to 150 messages each/);
     // (The follow-up is posted, then edited as the fetch goes on.)
     await b.fake.waitForCall((c) => /\/webhooks\//.test(c.path) && /history fetched, 150 messages/.test(JSON.stringify(c.body)));
     const pages = b.fake.calls.filter((c) => c.method === 'GET' && c.path.endsWith(`/channels/${DEBATES}/messages`));

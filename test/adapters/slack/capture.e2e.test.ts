@@ -198,6 +198,22 @@ describe('capture on Slack', () => {
     expect(await ask(h, 'sycophancy')).toEqual([]);
   });
 
+  it('captures a thread reply as it is posted, as a reply to the thread’s first message', async () => {
+    const h = await started();
+    h.fake.channel(DEBATES, 'debates');
+    await config(h, '#debates');
+    const root = h.fake.ts();
+    await h.send.event(messageEvents.posted(DEBATES, { user: 'U0ALICE', text: 'Mesa optimisers: the opening claim.', ts: root }));
+    const reply = h.fake.ts();
+    await h.send.event(messageEvents.posted(DEBATES, { user: 'U0BOB', text: 'Mesa optimisers: a reply in the thread.', ts: reply, thread_ts: root }));
+    await captured(2);
+    const rootId = `${DEBATES}/p${root.replace('.', '')}`;
+    const held = capture!.state.of(`slack:${TEAM}`).messages;
+    expect(held.get(`${DEBATES}/p${reply.replace('.', '')}`)).toMatchObject({ parent: rootId, thread: rootId, title: '#debates' });
+    expect(held.get(rootId)).toMatchObject({ parent: null });
+    expect((await ask(h, 'mesa optimisers')).sort()).toEqual(['Mesa optimisers: a reply in the thread.', 'Mesa optimisers: the opening claim.']);
+  });
+
   it('captures an edit of a message it never saw as the message', async () => {
     const h = await started();
     h.fake.channel(DEBATES, 'debates');
