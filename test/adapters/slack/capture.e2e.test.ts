@@ -198,7 +198,7 @@ describe('capture on Slack', () => {
     expect(await ask(h, 'sycophancy')).toEqual([]);
   });
 
-  it('captures a thread reply as it is posted, as a reply to the thread’s first message', async () => {
+  it('captures a thread reply as it is posted, as a reply to the thread’s first message, and removes that first message when it becomes a tombstone', async () => {
     const h = await started();
     h.fake.channel(DEBATES, 'debates');
     await config(h, '#debates');
@@ -212,6 +212,21 @@ describe('capture on Slack', () => {
     expect(held.get(`${DEBATES}/p${reply.replace('.', '')}`)).toMatchObject({ parent: rootId, thread: rootId, title: '#debates' });
     expect(held.get(rootId)).toMatchObject({ parent: null });
     expect((await ask(h, 'mesa optimisers')).sort()).toEqual(['Mesa optimisers: a reply in the thread.', 'Mesa optimisers: the opening claim.']);
+
+    // The first message deleted while the thread has replies: Slack keeps a tombstone in its place (message_changed).
+    const at = h.fake.ts();
+    await h.send.event({
+      type: 'message',
+      subtype: 'message_changed',
+      channel: DEBATES,
+      channel_type: 'channel',
+      hidden: true,
+      ts: at,
+      event_ts: at,
+      message: { type: 'message', subtype: 'tombstone', user: 'USLACKBOT', text: 'This message was deleted.', ts: root, thread_ts: root, reply_count: 1 },
+    });
+    await captured(1);
+    expect(await ask(h, 'mesa optimisers')).toEqual(['Mesa optimisers: a reply in the thread.']);
   });
 
   it('captures an edit of a message it never saw as the message', async () => {
