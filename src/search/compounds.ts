@@ -1,7 +1,7 @@
 // Compounds written three ways: hyphenated ("pre-training"), closed ("pretraining") and spaced ("pre training").
 // The index holds each hyphenated compound's closed form beside its parts (text.termsOf), and the hyphenated
 // spelling as a word; a query compound in any of the three spellings is read as that one closed form, with its parts.
-import { compoundTerm, eachCompound, isStopWord, type Token } from '../core/text.ts';
+import { compoundTerm, eachCompound, isStopWord, termOf, type Token } from '../core/text.ts';
 import type { Bm25Index } from './bm25.ts';
 import { isEnglish } from './english.ts';
 
@@ -60,6 +60,8 @@ export function findCompounds(q: string, tokens: Token[], index: CompoundStats):
     if (taken[i] || taken[i + 1] || isStopWord(a.word) || isStopWord(b.word) || !/^\s+$/.test(q.slice(a.end, b.start))) continue;
     // Most neighbouring words are a phrase ("training data"), not a compound someone once wrote joined: the corpus
     // must write them joined in a share of the passages that use the rarer word.
+    // Either joined spelling indexes the closed term: no passage has it, no lookup of the spellings.
+    if (index.df(termOf(a.word + b.word)) === 0) continue;
     const joined = index.wordFreq(`${a.word}-${b.word}`) + index.wordFreq(a.word + b.word);
     if (joined >= Math.max(MIN_JOINED, JOINED_SHARE * Math.min(index.wordFreq(a.word), index.wordFreq(b.word)))) add(i, i + 1, [a.word, b.word]);
   }

@@ -149,7 +149,11 @@ function negations(term: string, word: string, index: TermStats): Array<{ term: 
   const out: Array<{ term: string; word: string }> = [];
   for (const p of NEGATIONS) {
     // A hyphenated "non-reasoning" already matches "reasoning" through its parts: only closed spellings count.
-    if (term.length >= 5 && index.df(p + term) > index.wordFreq(`${p}-${word}`)) out.push({ term: p + term, word: p + word });
+    if (term.length >= 5) {
+      // Most words have no negated form: the hyphenated spelling is looked up only when the closed one exists.
+      const df = index.df(p + term);
+      if (df > 0 && df > index.wordFreq(`${p}-${word}`)) out.push({ term: p + term, word: p + word });
+    }
     const rest = term.slice(p.length);
     if (term.startsWith(p) && word.startsWith(p) && rest.length >= 5 && index.df(rest) > 0) out.push({ term: rest, word: word.slice(p.length) });
   }
@@ -212,7 +216,8 @@ export function parseQuery(q: string, index: TermStats, vocab: Vocabulary): Pars
     for (let i = c.from; i <= c.to; i++) inCompound.add(tokens[i]);
   }
   // The query's words the corpus uses: the context a typo fix is chosen in.
-  const known = [...new Set(use.map((t) => termOf(t.word)).filter((t) => index.df(t) > 0))];
+  const dfs = new Map(use.map((t) => termOf(t.word)).map((t) => [t, index.df(t)]));
+  const known = [...dfs.keys()].filter((t) => dfs.get(t)! > 0);
   let corrected = q;
   let changed = false;
   // Replace from the end so earlier offsets stay valid.
@@ -220,7 +225,7 @@ export function parseQuery(q: string, index: TermStats, vocab: Vocabulary): Pars
   for (const t of use) {
     if (inCompound.has(t)) continue;
     const term = termOf(t.word);
-    const df = index.df(term);
+    const df = dfs.get(term)!;
     // A real English word is searched as typed, even where the corpus lacks it: "leaking" is not a typo of "leading".
     const fix = index.wordFreq(t.word) <= RARE && !isEnglish(t.word) ? vocab.correct(t.word, known.filter((k) => k !== term)) : null;
     if (df > 0) weigh(term, 1);
