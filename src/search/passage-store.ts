@@ -63,18 +63,21 @@ export class PassageStore {
       const row = i * COLS;
       const end = cols[row + COL.textEnd];
       if (end < prev || end > blob || cols[row + COL.source] >= nSources || cols[row + COL.id] === 0) return false;
-      for (const c of [COL.id, COL.file, COL.thread, COL.parent, COL.record, COL.dupOf, COL.quotes]) if (cols[row + c] > pool) return false;
+      // Every pooled column, unrolled: an array of columns per passage cost 0.1 s of a load at a million passages.
+      if (cols[row + COL.id] > pool || cols[row + COL.file] > pool || cols[row + COL.thread] > pool || cols[row + COL.parent] > pool) return false;
+      if (cols[row + COL.record] > pool || cols[row + COL.dupOf] > pool || cols[row + COL.quotes] > pool) return false;
       prev = end;
     }
     for (let i = 0; i < sources.length; i++) if (i % SCOLS !== SCOL.flags && sources[i] > pool) return false;
+    const ends = strings.ends;
     let e = 0;
-    for (const end of strings.ends) {
-      if (end < e) return false;
-      e = end;
+    for (let i = 0; i < ends.length; i++) {
+      if (ends[i] < e) return false;
+      e = ends[i];
     }
     if (e !== strings.bytes.length) return false;
-    for (const r of records) if (r >= pool) return false;
-    for (const t of titled) if (t >= nSources) return false;
+    for (let i = 0; i < records.length; i++) if (records[i] >= pool) return false;
+    for (let i = 0; i < titled.length; i++) if (titled[i] >= nSources) return false;
     if (Object.keys(this.s.raw).some((k) => !(Number(k) < n))) return false;
     return [this.s.paragraphs, this.s.quotedIn, this.s.copies].every((g) => g.fits(n)) && this.s.replies.fits(records.length);
   }

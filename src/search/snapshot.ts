@@ -354,9 +354,10 @@ function decode(header: HeaderCore, values: Map<string, Value>, text: { fd: numb
   let ok = store.fits() && data.offsets.length === data.terms.length + 1 && data.offsets[data.terms.length] === data.docs.length;
   ok &&= data.docs.length === data.tfs.length && data.wordDf.length === data.words.length && data.docLen.length === docPassage.length;
   ok &&= stringsFit(data.terms) && stringsFit(data.words);
-  for (let i = 0; ok && i < docPassage.length; i++) ok = docPassage[i] < n;
-  for (let t = 0; ok && t < data.terms.length; t++) ok = data.offsets[t] <= data.offsets[t + 1];
-  for (let i = 0; ok && i < data.docs.length; i++) ok = data.docs[i] < docPassage.length;
+  ok &&= below(docPassage, n);
+  const { offsets, docs } = data;
+  for (let t = 0; ok && t < data.terms.length; t++) ok = offsets[t] <= offsets[t + 1];
+  ok &&= below(docs, docPassage.length);
   if (!ok) throw new SnapshotError('corrupt', 'saved index sections do not fit together');
   return {
     fingerprint,
@@ -369,11 +370,19 @@ function decode(header: HeaderCore, values: Map<string, Value>, text: { fd: numb
   };
 }
 
+/** Whether every number of `a` is below `limit` (the largest, found in one tight loop). */
+function below(a: Uint32Array, limit: number): boolean {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] > max) max = a[i];
+  return a.length === 0 || max < limit;
+}
+
 function stringsFit(s: Strings): boolean {
+  const ends = s.ends;
   let prev = 0;
-  for (const e of s.ends) {
-    if (e < prev) return false;
-    prev = e;
+  for (let i = 0; i < ends.length; i++) {
+    if (ends[i] < prev) return false;
+    prev = ends[i];
   }
   return prev === s.bytes.length;
 }

@@ -81,14 +81,16 @@ export class Groups {
 
   /** Whether the arrays fit together (a saved index is checked before use). */
   fits(valueLimit: number): boolean {
+    // Indexed loops: for...of over a typed array of millions was a tenth of a second at load.
+    const { ends, values } = this;
     let prev = 0;
-    for (const e of this.ends) {
-      if (e < prev) return false;
-      prev = e;
+    for (let i = 0; i < ends.length; i++) {
+      if (ends[i] < prev) return false;
+      prev = ends[i];
     }
-    if (prev !== this.values.length) return false;
-    if (this.keys && this.keys.length !== this.ends.length) return false;
-    for (const v of this.values) if (v >= valueLimit) return false;
+    if (prev !== values.length) return false;
+    if (this.keys && this.keys.length !== ends.length) return false;
+    for (let i = 0; i < values.length; i++) if (values[i] >= valueLimit) return false;
     return true;
   }
 }
