@@ -39,6 +39,8 @@ export interface StreamBuildOptions {
 export function streamBuild(corpus: string[], path: string, o: StreamBuildOptions): { snap: Snapshot; bytes: number } {
   const textPath = `${path}.${process.pid}.texts`;
   const textFd = openSync(textPath, 'w+');
+  // Removed at once where the system allows it (the open file lives on), so a build that is killed leaves nothing.
+  const gone = remove(textPath);
   try {
     const enc = new PassageEncoder(new TextBlob(textFd));
     const bm25 = new Bm25Builder();
@@ -73,11 +75,16 @@ export function streamBuild(corpus: string[], path: string, o: StreamBuildOption
     return { snap, bytes: written.bytes };
   } finally {
     closeSync(textFd);
-    try {
-      unlinkSync(textPath);
-    } catch {
-      /* already gone */
-    }
+    if (!gone) remove(textPath);
+  }
+}
+
+function remove(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
