@@ -264,8 +264,12 @@ export class PassageEncoder {
     const records = this.recordNames.toArray();
     const idHashes = this.idHashes.toArray();
     const recordHashes = this.recordHashes.toArray();
+    const strings = Strings.of(this.list);
+    // The pool's map and strings (the largest part of a streaming build) go before the BM25 arrays are sorted.
+    this.pool.clear();
+    this.list.length = 0;
     return {
-      strings: Strings.of(this.list),
+      strings,
       cols: this.cols.toArray(),
       scores: this.scored ? Float64Array.from(this.scores) : new Float64Array(0),
       sources: this.sourceCols.toArray(),
